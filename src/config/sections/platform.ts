@@ -54,8 +54,11 @@ export const topic = z.strictObject({
 export const kafka = z.strictObject({
   namespace: dnsLabel.default('kafka'),
   clusterName: dnsLabel.default('todo-kafka'),
-  /** A Kafka version the pinned Strimzi release supports (KRaft only). */
-  version: z.string().default('4.1.1'),
+  /**
+   * A Kafka version the pinned Strimzi release supports (KRaft only). Strimzi 1.1 dropped
+   * Kafka 4.1.x; 1.2.0 runs 4.2.x and 4.3.x and added 4.3.1.
+   */
+  version: z.string().regex(/^\d+\.\d+\.\d+$/).default('4.3.1'),
   replicas: z.number().int().min(1).max(3).default(1),
   /** Ephemeral by default: a persistent volume costs at least 50 GB of block storage on OKE. */
   storage: z
@@ -105,6 +108,12 @@ export const dapr = z.strictObject({
   statestoreName: dnsLabel.default('statestore'),
   secretstoreName: dnsLabel.default('kubernetes'),
   consumerGroup: z.string().default('todo-app'),
+  /**
+   * Kafka protocol version the pub/sub client (Sarama) speaks. Dapr's default, 2.0.0, predates
+   * the 2.1 baseline Kafka 4 requires (KIP-896 removed older request versions); never set it
+   * above the broker's version.
+   */
+  kafkaProtocolVersion: z.string().regex(/^\d+\.\d+\.\d+$/).default('3.9.0'),
   logAsJson: z.boolean().default(true),
   sidecar: resources.default(res('50m', '64Mi', '300m', '256Mi')),
   readyTimeoutSeconds: seconds.default(600),
