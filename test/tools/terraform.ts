@@ -9,10 +9,12 @@
 // Run directly (`node test/tools/terraform.ts`) it prints the binary it would use, building the
 // fallback into the tool cache first when no terraform >= 1.5 is on PATH. `--build` forces the
 // fallback build (used to measure it). Erasable TypeScript only; imports nothing from src/.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { isComplete, markComplete, prepareToolDir, toolDir } from './cache.ts';
+import { withBuildLock } from './lock.ts';
 
 export const TERRAFORM_MIN = [1, 5] as const;
 export const TERRAFORM_FALLBACK_VERSION = 'v1.8.5';
@@ -62,39 +64,65 @@ function cachedBinary(): string {
   return join(toolDir('terraform', TERRAFORM_FALLBACK_VERSION), 'bin', 'terraform');
 }
 
-/** Builds terraform from the Go module proxy into the tool cache (a few minutes on 2 cores). */
-export function buildTerraform(): string {
-  const dir = prepareToolDir('terraform', TERRAFORM_FALLBACK_VERSION);
-  const started = Date.now();
-  execFileSync('go', ['install', `${TERRAFORM_MODULE}@${TERRAFORM_FALLBACK_VERSION}`], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, GOBIN: join(dir, 'bin'), CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' },
+function goInstall(gobin: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('go', ['install', `${TERRAFORM_MODULE}@${TERRAFORM_FALLBACK_VERSION}`], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, GOBIN: gobin, CGO_ENABLED: '0', GOTOOLCHAIN: 'local',
+        GOFLAGS: '-buildvcs=false' },
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => code === 0 ? resolve() : reject(new Error(
+      `go install ${TERRAFORM_MODULE}@${TERRAFORM_FALLBACK_VERSION} exited ${code}`)));
   });
-  markComplete('terraform', TERRAFORM_FALLBACK_VERSION, {
-    module: TERRAFORM_MODULE,
-    buildSeconds: Math.round((Date.now() - started) / 1000),
-  });
-  return cachedBinary();
 }
 
-/** The terraform to use: PATH if >= 1.5, else the cached build, else a fresh build. */
-export function ensureTerraform(): TerraformBinary {
+function cachedTerraform(): TerraformBinary | undefined {
+  const cached = cachedBinary();
+  if (!isComplete('terraform', TERRAFORM_FALLBACK_VERSION) || !existsSync(cached)) return undefined;
+  return { path: cached, version: terraformVersion(cached) ?? '?', source: 'cache' };
+}
+
+/** Builds terraform from the Go module proxy into the tool cache (minutes on 2 cores). */
+export async function buildTerraform(): Promise<TerraformBinary> {
+  return withBuildLock(toolDir('terraform', TERRAFORM_FALLBACK_VERSION), async () => {
+    const dir = prepareToolDir('terraform', TERRAFORM_FALLBACK_VERSION);
+    const started = Date.now();
+    process.stderr.write(`[terraform] building ${TERRAFORM_MODULE}@${TERRAFORM_FALLBACK_VERSION}` +
+      ` into ${dir}/bin\n`);
+    await goInstall(join(dir, 'bin'));
+    markComplete('terraform', TERRAFORM_FALLBACK_VERSION, {
+      module: TERRAFORM_MODULE,
+      buildSeconds: Math.round((Date.now() - started) / 1000),
+    });
+    return { path: cachedBinary(), version: terraformVersion(cachedBinary()) ?? '?',
+      source: 'built' };
+  });
+}
+
+/** The terraform on PATH when it is >= 1.5, else the cached fallback build, else a new one. */
+export function findTerraform(): TerraformBinary | undefined {
   const fromPath = onPath();
   const pathVersion = fromPath ? terraformVersion(fromPath) : undefined;
   if (fromPath && pathVersion && meetsMinimum(pathVersion)) {
     return { path: fromPath, version: pathVersion, source: 'path' };
   }
-  const cached = cachedBinary();
-  if (isComplete('terraform', TERRAFORM_FALLBACK_VERSION) && existsSync(cached)) {
-    return { path: cached, version: terraformVersion(cached) ?? '?', source: 'cache' };
-  }
-  const built = buildTerraform();
-  return { path: built, version: terraformVersion(built) ?? '?', source: 'built' };
+  return cachedTerraform();
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const bin = process.argv.includes('--build')
-    ? { path: buildTerraform(), source: 'built' }
-    : ensureTerraform();
-  console.log(`${bin.source}\t${bin.path}`);
+export async function ensureTerraform(): Promise<TerraformBinary> {
+  return findTerraform() ?? await buildTerraform();
+}
+
+/** The fallback build if it is cached: tests run the variable checks on it too (1.5-1.8). */
+export function cachedFallbackTerraform(): TerraformBinary | undefined {
+  return cachedTerraform();
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const run = process.argv.includes('--build') ? buildTerraform() : ensureTerraform();
+  run.then((bin) => console.log(`${bin.source}\t${bin.version}\t${bin.path}`), (err: Error) => {
+    process.stderr.write(`[terraform] ${err.message}\n`);
+    process.exit(1);
+  });
 }
