@@ -130,7 +130,7 @@ variable "network" {
 
   validation {
     condition = alltrue([
-      for c in values(var.network) : can(cidrnetmask(c)) && cidrhost(c, 0) == split("/", c)[0]
+      for c in values(var.network) : try(cidrhost(c, 0) == split("/", c)[0], false)
     ])
     error_message = join(" ", [
       "Every network CIDR must be an IPv4 network address with a prefix length, such as",
@@ -139,24 +139,26 @@ variable "network" {
   }
 
   validation {
-    condition = !can(cidrnetmask(var.network.vcn_cidr)) || (
+    # HCL evaluates both sides of && and ||, so each rule below is wrapped in try(): a
+    # malformed CIDR makes it pass here, because the rule above already reports it.
+    condition = try(
       tonumber(split("/", var.network.vcn_cidr)[1]) >= 16 &&
-      tonumber(split("/", var.network.vcn_cidr)[1]) <= 24
-    )
+      tonumber(split("/", var.network.vcn_cidr)[1]) <= 24,
+    true)
     error_message = "The network.vcn_cidr prefix must be between /16 and /24 (OCI VCN limits)."
   }
 
   validation {
     # A subnet lies in the VCN when its own prefix is at least as long and its address,
     # widened to the VCN prefix, is the VCN's network address.
-    condition = !alltrue([for c in values(var.network) : can(cidrnetmask(c))]) || alltrue([
+    condition = try(alltrue([
       for s in [
         var.network.lb_subnet_cidr, var.network.worker_subnet_cidr, var.network.api_subnet_cidr
       ] :
       tonumber(split("/", s)[1]) >= tonumber(split("/", var.network.vcn_cidr)[1]) &&
       cidrhost("${split("/", s)[0]}/${split("/", var.network.vcn_cidr)[1]}", 0) ==
       cidrhost(var.network.vcn_cidr, 0)
-    ])
+    ]), true)
     error_message = join(" ", [
       "The subnets network.lb_subnet_cidr, worker_subnet_cidr and api_subnet_cidr must all lie",
       "inside network.vcn_cidr.",
@@ -165,7 +167,7 @@ variable "network" {
 
   validation {
     # Two ranges overlap when they agree on the shorter of their two prefixes.
-    condition = !alltrue([for c in values(var.network) : can(cidrnetmask(c))]) || alltrue([
+    condition = try(alltrue([
       for p in [
         for pair in [
           [var.network.lb_subnet_cidr, var.network.worker_subnet_cidr],
@@ -177,7 +179,7 @@ variable "network" {
           bits = min(split("/", pair[0])[1], split("/", pair[1])[1])
         }
       ] : cidrhost("${p.a}/${p.bits}", 0) != cidrhost("${p.b}/${p.bits}", 0)
-    ])
+    ]), true)
     error_message = join(" ", [
       "The subnets network.lb_subnet_cidr, worker_subnet_cidr and api_subnet_cidr must not",
       "overlap each other.",
