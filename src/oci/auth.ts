@@ -118,8 +118,10 @@ function readKey(file: ParsedConfigFile, profile: string, keyPath: string,
   try {
     return createPrivateKey(passphrase ? { key: pem, passphrase } : { key: pem });
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    if (!passphrase && (code === 'ERR_MISSING_PASSPHRASE' || /passphrase/i.test(String(cause)))) {
+    // PKCS#8 says so in its armour; traditional PEM in a Proc-Type header. OpenSSL's own error
+    // for a missing passphrase varies by version ("interrupted or cancelled" in OpenSSL 3).
+    const encrypted = /BEGIN ENCRYPTED PRIVATE KEY|Proc-Type:\s*4,ENCRYPTED/.test(pem);
+    if (!passphrase && encrypted) {
       throw userError(
         'OCI_KEY_PASSPHRASE_REQUIRED',
         `the key ${keyPath} is encrypted and profile [${profile}] has no pass_phrase`,

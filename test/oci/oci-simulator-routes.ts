@@ -61,7 +61,7 @@ export function route(s: SimState, method: string, url: URL, body: unknown): Ans
   // ---- Limits
   if (method === 'GET' &&
     (m = /^\/20190729\/services\/([^/]+)\/limits\/([^/]+)\/resourceAvailability$/.exec(p))) {
-    if (q.get('compartmentId') !== s.tenancyId) return notFound;
+    if (!s.compartments.has(q.get('compartmentId') ?? '')) return notFound;
     const v = s.limits.get(`${m[1]}/${m[2]}/${q.get('availabilityDomain') ?? ''}`);
     return v ? ok(v) : notFound;
   }
