@@ -1,10 +1,12 @@
 # The cluster and its node pool.
 
 # Kubernetes versions OKE offers in this region; checked so a retired or mistyped version
-# fails at plan with the list to choose from, not after the VCN has been built.
+# fails at plan with the list to choose from, not after the VCN has been built. Read in the
+# tenancy (the options are the same in every compartment) so that it is known at plan time
+# even when this run creates the compartment.
 data "oci_containerengine_cluster_option" "all" {
   cluster_option_id = "all"
-  compartment_id    = local.compartment_id
+  compartment_id    = var.tenancy_ocid
 
   lifecycle {
     postcondition {
@@ -65,15 +67,15 @@ resource "oci_containerengine_cluster" "this" {
 # images built for this Kubernetes version.
 data "oci_containerengine_node_pool_option" "all" {
   node_pool_option_id = "all"
-  compartment_id      = local.compartment_id
+  compartment_id      = var.tenancy_ocid
 
   lifecycle {
     postcondition {
-      condition = var.node_image_id != null || length([
-        for s in self.sources : s if can(regex("aarch64", s.source_name)) &&
-        can(regex("OKE-${trimprefix(var.kubernetes_version, "v")}-", s.source_name)) &&
-        !can(regex("GPU", s.source_name))
-      ]) > 0
+      condition = var.node_image_id != null || anytrue([
+        for s in self.sources : strcontains(s.source_name, "aarch64") &&
+        strcontains(s.source_name, "-OKE-${trimprefix(var.kubernetes_version, "v")}-") &&
+        !strcontains(s.source_name, "GPU")
+      ])
       error_message = join(" ", [
         "OKE offers no aarch64 worker image for Kubernetes ${var.kubernetes_version} in",
         "${var.region}. Pick another kubernetes_version, or set node_image_id.",
@@ -83,17 +85,23 @@ data "oci_containerengine_node_pool_option" "all" {
 }
 
 locals {
-  # Image names embed the OS release and build date (Oracle-Linux-8.10-aarch64-2026.xx.xx-0-
-  # OKE-1.34.1-nnn), so the lexically greatest name is the newest build of the newest OS.
+  # Worker image names look like Oracle-Linux-8.10-aarch64-2026.06.30-0-OKE-1.34.1-812: OS
+  # release, architecture, build date, Kubernetes version. Among the aarch64 (A1 is Arm),
+  # non-GPU builds for this version, take the newest build date; the sort key puts the date
+  # first so "8.9" vs "8.10" in the OS part cannot decide it.
   aarch64_images = {
-    for s in data.oci_containerengine_node_pool_option.all.sources : s.source_name => s.image_id
-    if can(regex("aarch64", s.source_name)) &&
-    can(regex("OKE-${trimprefix(var.kubernetes_version, "v")}-", s.source_name)) &&
-    !can(regex("GPU", s.source_name))
+    for s in data.oci_containerengine_node_pool_option.all.sources :
+    format("%s|%s",
+      try(regex("aarch64-([0-9]{4}\\.[0-9]{2}\\.[0-9]{2})", s.source_name)[0], "0"),
+      s.source_name,
+    ) => s.image_id
+    if strcontains(s.source_name, "aarch64") &&
+    strcontains(s.source_name, "-OKE-${trimprefix(var.kubernetes_version, "v")}-") &&
+    !strcontains(s.source_name, "GPU")
   }
-  newest_image_name = try(reverse(sort(keys(local.aarch64_images)))[0], null)
+  newest_image_key = try(reverse(sort(keys(local.aarch64_images)))[0], null)
   node_image_id = (var.node_image_id != null ? var.node_image_id
-  : try(local.aarch64_images[local.newest_image_name], null))
+  : try(local.aarch64_images[local.newest_image_key], null))
 }
 
 resource "oci_containerengine_node_pool" "this" {
