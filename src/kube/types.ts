@@ -27,11 +27,17 @@ export interface ApplyResult {
   ref: ObjectRef;
   /** created: did not exist; configured: changed; unchanged: apply was a no-op. */
   action: 'created' | 'configured' | 'unchanged';
+  /** Fields that differ from what the server had (paths only, never values). */
+  changedPaths?: string[];
+  /** Why a dry-run could not validate this object server-side (its CRD or Namespace is new). */
+  note?: string;
 }
 
 export interface WaitOptions {
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Called with a one-line status each time what is observed changes ("1/2 replicas ready"). */
+  onProgress?: (status: string) => void;
 }
 
 export interface Condition {
@@ -68,6 +74,11 @@ export interface Kube {
   podLogs(namespace: string, podName: string, container?: string): Promise<string>;
   /** Can the current identity (or an impersonated one) do this? */
   canI(check: AccessCheck): Promise<boolean>;
+
+  /** The API server's version (gitVersion, e.g. "v1.36.3"); also a reachability check. */
+  serverVersion(): Promise<string>;
+  /** Closes pooled connections so the process can exit; the instance is unusable afterwards. */
+  close(): Promise<void>;
 }
 
 export interface AccessCheck {

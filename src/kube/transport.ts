@@ -1,0 +1,186 @@
+// Every non-watch API call goes through here: auth from the kubeconfig (client-node's
+// KubeConfig, including exec plugins such as OKE's token generator), one debug line per call,
+// retries for transient failures, and coded errors that quote the API server.
+//
+// Why not the generated typed clients: they serialise bodies through models that drop fields
+// they do not know, which would silently defeat fieldValidation=Strict, and they cannot send
+// the fieldValidation parameter for arbitrary kinds. Raw JSON keeps the server the judge.
+import {
+  HttpMethod,
+  IsomorphicFetchHttpLibrary,
+  RequestContext,
+  type KubeConfig,
+} from '@kubernetes/client-node';
+import { TodoInfraError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import { apiError } from './errors.js';
+import {
+  backoffDelay,
+  defaultRetryPolicy,
+  isTransientNetworkError,
+  isTransientStatus,
+  networkErrorCode,
+  parseRetryAfter,
+  sleep,
+  type RetryPolicy,
+} from './retry.js';
+
+export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface ApiRequest {
+  method: Method;
+  path: string;
+  query?: Query;
+  body?: unknown;
+  contentType?: string;
+  /** The operation in words, for error messages: "apply Deployment todo-app/backend". */
+  what: string;
+  /** Read the response as text (pod logs) instead of JSON. */
+  text?: boolean;
+  /** The request concerns a Secret: scrub values from error messages. */
+  sensitive?: boolean;
+  /** Statuses the caller handles (e.g. 404 on get): returned instead of thrown. */
+  accept?: number[];
+  signal?: AbortSignal;
+}
+
+export interface ApiResponse<T> {
+  status: number;
+  body: T;
+}
+
+type Dispatcher = ReturnType<RequestContext['getDispatcher']>;
+
+export class Transport {
+  private readonly http = new IsomorphicFetchHttpLibrary();
+  private dispatcher: Dispatcher;
+
+  constructor(
+    readonly kc: KubeConfig,
+    readonly server: string,
+    private readonly logger: Logger,
+    private readonly policy: RetryPolicy = defaultRetryPolicy,
+  ) {}
+
+  async request<T>(req: ApiRequest): Promise<ApiResponse<T>> {
+    for (let attempt = 1; ; attempt++) {
+      const started = Date.now();
+      let status: number;
+      let body: unknown;
+      let retryAfter: string | undefined;
+      try {
+        const ctx = await this.context(req);
+        const res = await this.http.send(ctx).toPromise();
+        status = res.httpStatusCode;
+        retryAfter = res.headers['retry-after'];
+        const text = await res.body.text();
+        body = req.text && status < 300 ? text : parseJson(text);
+      } catch (error) {
+        if (error instanceof TodoInfraError) throw error;
+        if (req.signal?.aborted) throw req.signal.reason;
+        const code = networkErrorCode(error) ?? 'unknown';
+        this.logger.debug(`${req.method} ${req.path} → ${code} (${Date.now() - started} ms)`);
+        if (isTransientNetworkError(error) && attempt < this.policy.attempts) {
+          await this.pause(attempt, undefined, `${code}`, req);
+          continue;
+        }
+        throw this.unreachable(req, error, code);
+      }
+      this.logger.debug(`${req.method} ${req.path} → ${status} (${Date.now() - started} ms)`);
+      if (status < 300 || req.accept?.includes(status)) return { status, body: body as T };
+      if (isTransientStatus(status) && attempt < this.policy.attempts) {
+        await this.pause(attempt, parseRetryAfter(retryAfter), `HTTP ${status}`, req);
+        continue;
+      }
+      throw apiError(req.what, status, body, req.sensitive);
+    }
+  }
+
+  /** GET returning the parsed body, or undefined on 404. */
+  async getOrUndefined<T>(path: string, what: string, query?: Query): Promise<T | undefined> {
+    const res = await this.request<T>({ method: 'GET', path, query, what, accept: [404] });
+    return res.status === 404 ? undefined : res.body;
+  }
+
+  async json<T>(req: ApiRequest): Promise<T> {
+    return (await this.request<T>(req)).body;
+  }
+
+  /** Releases pooled connections so the process can exit promptly. */
+  async close(): Promise<void> {
+    const d = this.dispatcher as { close?: () => Promise<void> } | undefined;
+    this.dispatcher = undefined;
+    await d?.close?.();
+  }
+
+  private async context(req: ApiRequest): Promise<RequestContext> {
+    const ctx = new RequestContext(this.server + req.path, HttpMethod[req.method]);
+    for (const [key, value] of Object.entries(req.query ?? {})) {
+      if (value !== undefined) ctx.setQueryParam(key, String(value));
+    }
+    ctx.setHeaderParam('Accept', req.text ? 'text/plain, */*' : 'application/json');
+    if (req.body !== undefined) {
+      ctx.setHeaderParam('Content-Type', req.contentType ?? 'application/json');
+      ctx.setBody(JSON.stringify(req.body));
+    }
+    if (req.signal) ctx.setSignal(req.signal);
+    try {
+      // Re-applied per call: exec-plugin tokens (OKE) expire and are refreshed here.
+      await this.kc.applySecurityAuthentication(ctx);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new TodoInfraError('KUBE_AUTH_FAILED', `Getting credentials for ${this.server} failed: ${reason}`, {
+        source: 'environment',
+        cause: error,
+        hint: 'The kubeconfig user could not produce credentials (for OKE: is the `oci` CLI installed and configured?).',
+      });
+    }
+    // client-node builds a fresh connection pool per call; keep the first so connections
+    // (and TLS handshakes) are reused across the hundreds of calls an `up` makes.
+    this.dispatcher ??= ctx.getDispatcher();
+    if (this.dispatcher) ctx.setDispatcher(this.dispatcher);
+    return ctx;
+  }
+
+  private async pause(attempt: number, retryAfterMs: number | undefined, why: string, req: ApiRequest) {
+    const delay = backoffDelay(attempt, this.policy, retryAfterMs);
+    this.logger.debug(`retrying ${req.method} ${req.path} in ${delay} ms after ${why} (attempt ${attempt + 1}/${this.policy.attempts})`);
+    await sleep(delay, req.signal);
+  }
+
+  private unreachable(req: ApiRequest, error: unknown, code: string): TodoInfraError {
+    const detail = describeCauses(error);
+    return new TodoInfraError(
+      'KUBE_UNREACHABLE',
+      `${req.what} failed: cannot reach the API server ${this.server} (${code}${detail ? `: ${detail}` : ''})`,
+      {
+        source: 'environment',
+        cause: error,
+        hint:
+          'Check that the cluster is running and that this machine can reach its API endpoint ' +
+          '(for OKE: the endpoint is public and your IP is allowed), then retry.',
+      },
+    );
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text.length === 0) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The messages along an error's cause chain ("fetch failed: connect ECONNREFUSED ..."). */
+function describeCauses(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    if (current.message && current.message !== 'fetch failed') parts.push(current.message);
+    current = current.cause;
+  }
+  return parts.join(': ');
+}
