@@ -60,7 +60,7 @@ export const PATTERNS: readonly Pattern[] = [
   },
   {
     code: 'TF_BACKEND_CHANGED',
-    test: /Backend configuration changed/,
+    test: /Backend configuration changed|Can't ask approval for state migration/,
     source: 'user',
     message: () => 'terraform.backend changed since the state was initialised',
     hint: (_out, ctx) =>
@@ -126,6 +126,15 @@ export const PATTERNS: readonly Pattern[] = [
       'Create a Customer Secret Key (Profile → Customer secret keys) and provide it as ' +
       'AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or in ~/.aws/credentials — or use terraform ' +
       '1.12+, whose native OCI backend uses your API key.',
+  },
+  {
+    code: 'TF_BACKEND_UNREACHABLE',
+    test: /Error inspecting states|Failed to get existing workspaces|Unable to list objects in/,
+    source: 'environment',
+    message: () => 'terraform cannot read the state backend (OCI Object Storage)',
+    hint: () =>
+      'Check terraform.backend (bucket, namespace, region), that the bucket exists, and the ' +
+      `network or proxy; then resume with ${RESUME}.`,
   },
   {
     code: 'TF_PROVIDER_UNAVAILABLE',
