@@ -62,8 +62,8 @@ function q(reqCpu: string, reqMem: string, limCpu: string, limMem: string, pods:
  *                                          sum  1600m / 5888Mi  (fits)
  *
  * todo-app at the default sizes: frontend 100m/128Mi + backend 150m/256Mi + 4 workers ×
- * 50m/96Mi, each with a Dapr sidecar 50m/64Mi → 750m/1536Mi for 6 pods; the remaining
- * 250m/512Mi lets one rolling-update surge pod (backend + sidecar, 200m/320Mi) in, and caps
+ * 50m/96Mi, each with a Dapr sidecar 50m/64Mi → 750m/1152Mi for 6 pods; the remaining
+ * 250m/896Mi lets one rolling-update surge pod (backend + sidecar, 200m/320Mi) in, and caps
  * HPA scale-out so it cannot starve Kafka. kafka: broker 250m/1536Mi + Strimzi operator
  * 100m/384Mi + entity operator (topic + user) ≈ 100m/512Mi + Kafka Exporter 50m/64Mi =
  * 500m/2496Mi; the ~1 GiB left is room to raise kafka.resources without editing the quota.

@@ -1,0 +1,35 @@
+// How a failure is shown: what failed, the details, the fix, the debug log, and the exact
+// command that resumes. Text goes to stderr; with -o json the same facts are one JSON line.
+import { debugLogFile } from '../core/log.js';
+import { redact } from '../core/redact.js';
+import { toTodoInfraError, type TodoInfraError } from '../core/errors.js';
+import type { Globals } from './global.js';
+import { writeJsonLine } from './ui/json.js';
+
+export function reportError(thrown: unknown, globals: Pick<Globals, 'output' | 'verbosity'>, resume?: string): number {
+  const error = toTodoInfraError(thrown);
+  const logFile = debugLogFile();
+  if (globals.output === 'json') {
+    writeJsonLine({ type: 'error', ...error.toJSON(), debugLog: logFile, resume });
+    return error.exitCode;
+  }
+  const lines: string[] = [];
+  lines.push(`Error${error.phase ? ` in phase ${error.phase}` : ''}: ${error.message}`);
+  for (const detail of error.details) lines.push(`  ${detail}`);
+  if (error.hint) lines.push(`Fix: ${error.hint}`);
+  if (resume) lines.push(`Resume: ${resume}`);
+  if (logFile) lines.push(`Debug log: ${logFile}`);
+  if (globals.verbosity >= 1 && error.stack) lines.push(describeStack(error));
+  process.stderr.write(redact(lines.join('\n')) + '\n');
+  return error.exitCode;
+}
+
+function describeStack(error: TodoInfraError): string {
+  const parts = [error.stack ?? ''];
+  let cause = error.cause;
+  while (cause instanceof Error) {
+    parts.push(`caused by: ${cause.stack ?? cause.message}`);
+    cause = cause.cause;
+  }
+  return parts.join('\n');
+}

@@ -1,0 +1,51 @@
+// The phase graph, in runbook order. Each phase's file says what it needs; this list is the one
+// place that says which phases exist. Ordering reasons (why each `needs` is what it is):
+//   terraform → kubeconfig → base: nothing in Kubernetes can happen before the cluster exists.
+//   registry after base: the image pull secret lives in the app namespace base creates.
+//   ingress, strimzi, dapr only need base, so they run at the same time.
+//   kafka after strimzi: the operator must be watching before a Kafka resource means anything.
+//   workers after kafka and dapr: they subscribe through Dapr to Kafka topics.
+//   hardening last: network policies would cut traffic the earlier checks rely on.
+//   pipeline needs no cluster: it only writes workflow files.
+import { usageError } from '../core/errors.js';
+import { validateGraph } from '../engine/graph.js';
+import type { Phase, PhaseId } from '../engine/phase.js';
+import { notImplemented } from './not-implemented.js';
+import { preflightPhase } from './preflight.js';
+
+const phases: Phase[] = [
+  preflightPhase,
+  notImplemented('terraform', 'Network and OKE cluster (Terraform)', ['preflight'],
+    ['T011–T028']),
+  notImplemented('kubeconfig', 'Cluster access', ['terraform'], ['T029', 'T030']),
+  notImplemented('base', 'Namespaces, quotas, RBAC, secrets', ['kubeconfig'], ['T036–T055']),
+  notImplemented('registry', 'Container registry and pull secret', ['kubeconfig', 'base'],
+    ['T031–T035']),
+  notImplemented('ingress', 'NGINX ingress controller and load balancer', ['base'],
+    ['T039–T042']),
+  notImplemented('strimzi', 'Strimzi Kafka operator', ['base'], ['T067–T071']),
+  notImplemented('kafka', 'Kafka cluster and topics', ['strimzi'], ['T072–T084']),
+  notImplemented('dapr', 'Dapr control plane and components', ['base'], ['T085–T101']),
+  notImplemented('apps', 'Frontend, backend and routing', ['base', 'ingress', 'registry'],
+    ['T056–T066']),
+  notImplemented('workers', 'Event workers and subscriptions', ['apps', 'kafka', 'dapr'],
+    ['T121–T140']),
+  notImplemented('monitoring', 'Probes, metrics and logging', ['base'], ['T141–T154']),
+  notImplemented('hardening', 'Network policies, RBAC refinement, TLS', ['apps', 'workers',
+    'monitoring'], ['T155–T170']),
+  notImplemented('pipeline', 'GitHub Actions workflows', ['preflight'], ['T102–T120']),
+];
+validateGraph(phases);
+
+export function allPhases(): readonly Phase[] {
+  return phases;
+}
+
+export function phaseById(id: PhaseId): Phase {
+  const found = phases.find((p) => p.id === id);
+  if (!found) {
+    throw usageError('UNKNOWN_PHASE', `unknown phase ${id}`,
+      `Use one of: ${phases.map((p) => p.id).join(', ')}.`);
+  }
+  return found;
+}

@@ -1,0 +1,19 @@
+// Runs every preflight check in parallel: local tools always, cloud checks for the OKE target.
+import type { Config } from '../config/schema.js';
+import { checkTools } from './tools.js';
+import type { CheckOutcome } from './types.js';
+
+export async function runChecks(
+  config: Config,
+  options: { cloud: boolean; signal?: AbortSignal },
+): Promise<CheckOutcome[]> {
+  const cloud = options.cloud ? loadCloudChecks(config) : Promise.resolve([]);
+  const [tools, remote] = await Promise.all([checkTools(config, options.signal), cloud]);
+  return [...tools, ...remote];
+}
+
+async function loadCloudChecks(config: Config): Promise<CheckOutcome[]> {
+  // The OCI layer (and its SDK) is imported only when cloud checks are asked for.
+  const { cloudChecks } = await import('../oci/checks.js');
+  return cloudChecks(config);
+}
