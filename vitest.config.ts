@@ -1,0 +1,50 @@
+// Two projects:
+//   unit     pure and subprocess tests, run in parallel.
+//   cluster  tests that use the real local control plane (test/cluster/). One control plane is
+//            started by globalSetup for the whole project and the files run one after another,
+//            because phases own fixed namespaces (todo-app, kafka, …) on that shared cluster.
+// A test file belongs to `cluster` when it calls useCluster() — derived from the files, so a
+// new test cannot silently land in the wrong project.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+const root = import.meta.dirname;
+
+function testFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'fixtures' ? [] : testFiles(path);
+    return entry.name.endsWith('.test.ts') ? [relative(root, path)] : [];
+  });
+}
+
+const all = testFiles(join(root, 'test'));
+const usesCluster = (file: string) => /\buseCluster\(/.test(readFileSync(join(root, file), 'utf8'));
+const clusterFiles = all.filter(usesCluster);
+const unitFiles = all.filter((f) => !usesCluster(f));
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: unitFiles,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'cluster',
+          include: clusterFiles,
+          globalSetup: ['test/cluster/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+        },
+      },
+    ],
+  },
+});
