@@ -66,6 +66,14 @@ export function route(s: SimState, method: string, url: URL, body: unknown): Ans
     return v ? ok(v) : notFound;
   }
   // ---- Container Engine
+  if (method === 'GET' && (m = /^\/20180222\/clusters\/([^/]+)$/.exec(p))) {
+    const c = s.clusters.get(m[1] ?? '');
+    if (!c) return notFound;
+    return ok({ id: c.id, name: 'todo-oke', compartmentId: s.tenancyId, kubernetesVersion: 'v1.34.1',
+      lifecycleState: c.lifecycleState ?? 'ACTIVE', type: 'BASIC_CLUSTER',
+      endpoints: { publicEndpoint: c.server.replace(/^https:\/\//, ''),
+        privateEndpoint: c.privateServer?.replace(/^https:\/\//, '') } });
+  }
   if (method === 'POST' && (m = /^\/20180222\/clusters\/([^/]+)\/kubeconfig\/content$/.exec(p))) {
     const cluster = s.clusters.get(m[1] ?? '');
     if (!cluster) return notFound;

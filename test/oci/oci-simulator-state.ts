@@ -21,6 +21,7 @@ export interface SimCluster {
   server: string;
   caData: string;
   privateServer?: string;
+  lifecycleState?: string;
 }
 
 export interface SimState {
