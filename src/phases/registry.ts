@@ -11,29 +11,31 @@ import { usageError } from '../core/errors.js';
 import { validateGraph } from '../engine/graph.js';
 import type { Phase, PhaseId } from '../engine/phase.js';
 import { notImplemented } from './not-implemented.js';
+import { appsPhase } from './apps.js';
+import { basePhase } from './base.js';
+import { ingressPhase } from './ingress.js';
+import { pipelinePhase } from './pipeline.js';
 import { preflightPhase } from './preflight.js';
+import { terraformPhase } from './terraform.js';
 
 const phases: Phase[] = [
   preflightPhase,
-  notImplemented('terraform', 'Network and OKE cluster (Terraform)', ['preflight'],
-    ['T011–T028']),
+  terraformPhase,
   notImplemented('kubeconfig', 'Cluster access', ['terraform'], ['T029', 'T030']),
-  notImplemented('base', 'Namespaces, quotas, RBAC, secrets', ['kubeconfig'], ['T036–T055']),
+  basePhase,
   notImplemented('registry', 'Container registry and pull secret', ['kubeconfig', 'base'],
     ['T031–T035']),
-  notImplemented('ingress', 'NGINX ingress controller and load balancer', ['base'],
-    ['T039–T042']),
+  ingressPhase,
   notImplemented('strimzi', 'Strimzi Kafka operator', ['base'], ['T067–T071']),
   notImplemented('kafka', 'Kafka cluster and topics', ['strimzi'], ['T072–T084']),
   notImplemented('dapr', 'Dapr control plane and components', ['base'], ['T085–T101']),
-  notImplemented('apps', 'Frontend, backend and routing', ['base', 'ingress', 'registry'],
-    ['T056–T066']),
+  appsPhase,
   notImplemented('workers', 'Event workers and subscriptions', ['apps', 'kafka', 'dapr'],
     ['T121–T140']),
   notImplemented('monitoring', 'Probes, metrics and logging', ['base'], ['T141–T154']),
   notImplemented('hardening', 'Network policies, RBAC refinement, TLS', ['apps', 'workers',
     'monitoring'], ['T155–T170']),
-  notImplemented('pipeline', 'GitHub Actions workflows', ['preflight'], ['T102–T120']),
+  pipelinePhase,
 ];
 validateGraph(phases);
 
