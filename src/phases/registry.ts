@@ -14,6 +14,8 @@ import { notImplemented } from './not-implemented.js';
 import { appsPhase } from './apps.js';
 import { basePhase } from './base.js';
 import { ingressPhase } from './ingress.js';
+import { kubeconfigPhase } from './kubeconfig.js';
+import { registryPhase } from './ocir.js';
 import { pipelinePhase } from './pipeline.js';
 import { preflightPhase } from './preflight.js';
 import { terraformPhase } from './terraform.js';
@@ -21,10 +23,9 @@ import { terraformPhase } from './terraform.js';
 const phases: Phase[] = [
   preflightPhase,
   terraformPhase,
-  notImplemented('kubeconfig', 'Cluster access', ['terraform'], ['T029', 'T030']),
+  kubeconfigPhase,
   basePhase,
-  notImplemented('registry', 'Container registry and pull secret', ['kubeconfig', 'base'],
-    ['T031–T035']),
+  registryPhase,
   ingressPhase,
   notImplemented('strimzi', 'Strimzi Kafka operator', ['base'], ['T067–T071']),
   notImplemented('kafka', 'Kafka cluster and topics', ['strimzi'], ['T072–T084']),
