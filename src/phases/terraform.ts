@@ -46,15 +46,18 @@ export const MODULE_RESOURCES: Record<string, (c: Config) => string | undefined>
   oci_core_internet_gateway: () => 'internet gateway (public subnet)',
   oci_core_nat_gateway: () => 'NAT gateway (worker egress)',
   oci_core_service_gateway: () => 'service gateway (OCI services from the workers)',
-  oci_core_route_table: () => 'route tables: public → internet gateway, private → NAT + service gateway',
+  oci_core_route_table: () =>
+    'route tables: public → internet gateway, private → NAT + service gateway',
   oci_core_security_list: () => 'security lists for the API endpoint, workers and load balancers',
   oci_core_subnet: (c) =>
-    `subnets: load balancers ${c.network.publicSubnetCidr}, workers ${c.network.privateSubnetCidr}, API endpoint /28`,
+    `subnets: load balancers ${c.network.publicSubnetCidr}, ` +
+    `workers ${c.network.privateSubnetCidr}, API endpoint /28`,
   oci_containerengine_cluster: (c) =>
     `OKE BASIC cluster ${c.cluster.name} (Kubernetes ${c.cluster.kubernetesVersion}, ` +
     `${c.cluster.publicApiEndpoint ? 'public' : 'private'} API endpoint)`,
   oci_containerengine_node_pool: (c) =>
-    `node pool: ${c.cluster.nodeCount} × ${c.cluster.nodeShape} (${c.cluster.ocpusPerNode} OCPU, ` +
+    `node pool: ${c.cluster.nodeCount} × ${c.cluster.nodeShape} ` +
+    `(${c.cluster.ocpusPerNode} OCPU, ` +
     `${c.cluster.memoryGbPerNode} GB, ${c.cluster.bootVolumeGb} GB boot volume)`,
 };
 
@@ -100,10 +103,22 @@ export function createTerraformPhase(deps: TerraformPhaseDeps = {}): Phase {
         .filter((what): what is string => what !== undefined)
         .map((what) => ({ action: 'create' as const, what }));
       return [
-        { action: 'write', what: join(dir, 'terraform.tfvars.json'), detail: 'the module and its variables' },
-        { action: 'run', what: 'terraform init, plan, apply', detail: `state: ${state}; apply skipped when the plan has no changes` },
+        {
+          action: 'write',
+          what: join(dir, 'terraform.tfvars.json'),
+          detail: 'the module and its variables',
+        },
+        {
+          action: 'run',
+          what: 'terraform init, plan, apply',
+          detail: `state: ${state}; apply skipped when the plan has no changes`,
+        },
         ...creates,
-        { action: 'wait', what: 'cluster ACTIVE and node pool created', detail: 'typically 10–20 minutes' },
+        {
+          action: 'wait',
+          what: 'cluster ACTIVE and node pool created',
+          detail: 'typically 10–20 minutes',
+        },
       ];
     },
 
@@ -118,7 +133,8 @@ export function createTerraformPhase(deps: TerraformPhaseDeps = {}): Phase {
           : undefined,
       });
       const outputs = toTerraformOutputs(result.outputs);
-      ctx.log.info(`cluster ${outputs.clusterId} at ${outputs.clusterEndpoint}; state: ${result.stateLocation}`);
+      const { clusterId, clusterEndpoint } = outputs;
+      ctx.log.info(`cluster ${clusterId} at ${clusterEndpoint}; state: ${result.stateLocation}`);
       return { ...outputs, stateLocation: result.stateLocation, placement: result.placement };
     },
 
@@ -158,7 +174,8 @@ async function checkCluster(ctx: PhaseContext, deps: TerraformPhaseDeps): Promis
       parts.push('nodes Ready is checked by the kubeconfig phase');
     }
   } catch (error) {
-    return { ok: false, detail: `cannot check cluster ${outputs.clusterId}: ${(error as Error).message}` };
+    const reason = (error as Error).message;
+    return { ok: false, detail: `cannot check cluster ${outputs.clusterId}: ${reason}` };
   }
   return { ok: true, detail: parts.join('; ') };
 }

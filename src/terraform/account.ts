@@ -47,8 +47,10 @@ export function providerHomeEnv(config: Config, home = homedir()): Record<string
   if (basename(path) !== 'config' || basename(dir) !== '.oci') {
     throw usageError(
       'TERRAFORM_OCI_CONFIG_PATH',
-      `oci.configFile ${path} is not named <dir>/.oci/config, which the terraform OCI provider requires`,
-      'Move or link the file to ~/.oci/config (or any <dir>/.oci/config) and set oci.configFile to it.',
+      `oci.configFile ${path} is not named <dir>/.oci/config, ` +
+        'which the terraform OCI provider requires',
+      'Move or link the file to ~/.oci/config (or any <dir>/.oci/config) and set ' +
+        'oci.configFile to it.',
     );
   }
   const owner = dirname(dir);

@@ -56,7 +56,8 @@ export function locateTerraform(config: Config, pathEnv = process.env.PATH ?? ''
   if (configured !== undefined) {
     const path = expandPath(configured);
     if (isExecutable(path)) return path;
-    throw new TodoInfraError('TERRAFORM_NOT_FOUND', `terraform.binary ${path} is not an executable file`, {
+    const message = `terraform.binary ${path} is not an executable file`;
+    throw new TodoInfraError('TERRAFORM_NOT_FOUND', message, {
       source: 'user',
       exitCode: ExitCode.usage,
       hint: 'Point terraform.binary at the terraform executable, or remove it to use PATH.',

@@ -31,7 +31,10 @@ export function backoffMs(policy: CapacityPolicy, attempt: number): number {
  * region's order; from "all ADs" (empty) the first one. Undefined when the region has none
  * known (then the same placement is simply retried after the pause).
  */
-export function nextPlacement(regionAds: readonly string[], current: readonly string[]): string[] | undefined {
+export function nextPlacement(
+  regionAds: readonly string[],
+  current: readonly string[],
+): string[] | undefined {
   if (regionAds.length === 0) return undefined;
   const at = current.length === 1 ? regionAds.indexOf(current[0] as string) : -1;
   const next = regionAds[(at + 1) % regionAds.length];
@@ -48,7 +51,8 @@ export function adsFromState(state: unknown): string[] {
     ?.root_module?.resources;
   if (!Array.isArray(resources)) return [];
   const names: string[] = [];
-  for (const r of resources as { mode?: string; type?: string; values?: { availability_domains?: unknown } }[]) {
+  type Resource = { mode?: string; type?: string; values?: { availability_domains?: unknown } };
+  for (const r of resources as Resource[]) {
     if (r.mode !== 'data' || r.type !== 'oci_identity_availability_domains') continue;
     const list = r.values?.availability_domains;
     if (!Array.isArray(list)) continue;
@@ -83,7 +87,11 @@ function interrupted(): TodoInfraError {
 }
 
 /** The final, resumable error once every attempt met "Out of host capacity". */
-export function capacityExhausted(last: TodoInfraError, tried: string[][], attempts: number): TodoInfraError {
+export function capacityExhausted(
+  last: TodoInfraError,
+  tried: string[][],
+  attempts: number,
+): TodoInfraError {
   const where = tried.map((p) => (p.length === 0 ? 'all ADs' : p.join('+'))).join(', ');
   return new TodoInfraError(
     'TF_OUT_OF_CAPACITY',

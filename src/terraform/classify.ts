@@ -52,7 +52,10 @@ export const PATTERNS: readonly Pattern[] = [
     test: /Error acquiring the state lock/,
     source: 'environment',
     exitCode: ExitCode.locked,
-    message: (out) => `the terraform state is locked${lockId(out) ? ` (lock ID ${lockId(out)})` : ''}`,
+    message: (out) => {
+      const id = lockId(out);
+      return `the terraform state is locked${id ? ` (lock ID ${id})` : ''}`;
+    },
     hint: (out, ctx) =>
       'Another terraform run holds the state. Wait for it to finish; if none is running (a run ' +
       'was killed), release the lock with `terraform -chdir=' + ctx.workDir + ' force-unlock ' +
@@ -72,7 +75,8 @@ export const PATTERNS: readonly Pattern[] = [
     code: 'TF_OUT_OF_CAPACITY',
     test: /Out of host capacity/i,
     source: 'environment',
-    message: () => 'OCI is out of host capacity for the Ampere A1 shape in the chosen availability domain(s)',
+    message: () =>
+      'OCI is out of host capacity for the Ampere A1 shape in the chosen availability domain(s)',
     hint: () =>
       'Always Free A1 capacity frees up over time. Resources created so far are kept in the ' +
       `state; resume later with ${RESUME} (it retries each availability domain in turn).`,
@@ -84,12 +88,17 @@ export const PATTERNS: readonly Pattern[] = [
     message: () => 'OCI rejected the API key (401 NotAuthenticated)',
     hint: () =>
       'Check the profile in your OCI config file: user and tenancy OCIDs, key_file, and that ' +
-      'fingerprint matches the public key uploaded under Profile → API keys. `todo-infra check` ' +
+      'fingerprint matches the public key uploaded under Profile → API keys. ' +
+      '`todo-infra check` ' +
       `verifies the credentials; then resume with ${RESUME}.`,
   },
   {
     code: 'TF_LIMIT_EXCEEDED',
-    test: /LimitExceeded|QuotaExceeded|service limits? (?:were |was |is )?exceeded|quota (?:has been |was )?exceeded/i,
+    test: new RegExp(
+      'LimitExceeded|QuotaExceeded|service limits? (?:were |was |is )?exceeded|' +
+        'quota (?:has been |was )?exceeded',
+      'i',
+    ),
     source: 'environment',
     message: (out) => {
       const which = /limits? were exceeded: ?([a-z0-9-]+(?:, ?[a-z0-9-]+)*)/i.exec(out)?.[1];
@@ -105,10 +114,12 @@ export const PATTERNS: readonly Pattern[] = [
     code: 'TF_NOT_AUTHORIZED',
     test: /NotAuthorizedOrNotFound/,
     source: 'user',
-    message: () => 'OCI answered NotAuthorizedOrNotFound: a resource is missing or the user may not use it',
+    message: () =>
+      'OCI answered NotAuthorizedOrNotFound: a resource is missing or the user may not use it',
     hint: () =>
       'Check oci.compartmentId / oci.tenancyId, and that your user belongs to a group whose ' +
-      `policies allow managing OKE, networking and IAM in that compartment; then resume with ${RESUME}.`,
+      'policies allow managing OKE, networking and IAM in that compartment; then resume with ' +
+      `${RESUME}.`,
   },
   {
     code: 'TF_TOO_MANY_REQUESTS',
@@ -138,7 +149,10 @@ export const PATTERNS: readonly Pattern[] = [
   },
   {
     code: 'TF_PROVIDER_UNAVAILABLE',
-    test: /Failed to query available provider packages|Failed to install provider|could not connect to registry/,
+    test: new RegExp(
+      'Failed to query available provider packages|Failed to install provider|' +
+        'could not connect to registry',
+    ),
     source: 'environment',
     message: () => 'terraform could not download the oracle/oci provider',
     hint: () =>
@@ -158,12 +172,16 @@ export const PATTERNS: readonly Pattern[] = [
 ];
 
 /** Maps a failed terraform command to a specific coded error, or undefined if unknown. */
-export function classifyTerraform(failure: ToolFailure, ctx: ClassifyContext): TodoInfraError | undefined {
+export function classifyTerraform(
+  failure: ToolFailure,
+  ctx: ClassifyContext,
+): TodoInfraError | undefined {
   const output = flatten(failure.output);
   const pattern = PATTERNS.find((p) => p.test.test(output));
   if (!pattern) return undefined;
   const summary = errorSummary(failure.output);
-  return new TodoInfraError(pattern.code, `terraform ${ctx.command}: ${pattern.message(output, ctx)}`, {
+  const message = `terraform ${ctx.command}: ${pattern.message(output, ctx)}`;
+  return new TodoInfraError(pattern.code, message, {
     hint: pattern.hint(output, ctx),
     source: pattern.source,
     exitCode: pattern.exitCode ?? ExitCode.failure,

@@ -61,7 +61,8 @@ export function parseOutputJson(stdout: string): Record<string, unknown> {
   }
   const envelope = outputEnvelope.safeParse(raw);
   if (!envelope.success) {
-    throw new TodoInfraError('TF_OUTPUT_INVALID', '`terraform output -json` has an unexpected shape', {
+    const message = '`terraform output -json` has an unexpected shape';
+    throw new TodoInfraError('TF_OUTPUT_INVALID', message, {
       details: envelope.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
     });
   }
@@ -71,8 +72,11 @@ export function parseOutputJson(stdout: string): Record<string, unknown> {
 export function toTerraformOutputs(values: Record<string, unknown>): TerraformOutputs {
   const parsed = moduleOutputs.safeParse(values);
   if (!parsed.success) {
-    throw new TodoInfraError('TF_OUTPUT_INVALID', 'the terraform outputs are missing or malformed', {
-      details: parsed.error.issues.map((i) => `output ${i.path.join('.') || '(all)'}: ${i.message}`),
+    const message = 'the terraform outputs are missing or malformed';
+    throw new TodoInfraError('TF_OUTPUT_INVALID', message, {
+      details: parsed.error.issues.map(
+        (i) => `output ${i.path.join('.') || '(all)'}: ${i.message}`,
+      ),
       hint:
         'The state may be from an older module or an interrupted apply; resume with ' +
         '`todo-infra phase terraform` to apply the current module.',

@@ -87,7 +87,12 @@ export async function provision(options: ProvisionOptions): Promise<ProvisionRes
   }
 }
 
-async function finish(stack: Stack, plan: PlanResult, applied: boolean, attempts: number): Promise<ProvisionResult> {
+async function finish(
+  stack: Stack,
+  plan: PlanResult,
+  applied: boolean,
+  attempts: number,
+): Promise<ProvisionResult> {
   const outputs = await stack.workspace.outputs();
   return {
     applied,

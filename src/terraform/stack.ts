@@ -68,7 +68,7 @@ export async function openStack(options: StackOptions): Promise<Stack> {
   const { config, logger, stateDir } = options;
   const dir = terraformDir(stateDir);
   const terraform = await detectTerraform(locateTerraform(config), logger);
-  logger.verbose(`terraform ${terraform.versionText} at ${terraform.path}; working directory ${dir}`);
+  logger.verbose(`terraform ${terraform.versionText} at ${terraform.path}; working dir ${dir}`);
   syncModule(options.moduleDir ?? shippedModuleDir(), dir);
 
   const account = options.account ?? resolveAccount(config);

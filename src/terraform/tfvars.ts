@@ -40,10 +40,11 @@ export function namePrefix(clusterName: string): string {
  * configured subnet (10.0.2.0/28 for the default layout, the module's own default).
  */
 export function apiSubnetCidr(network: Config['network']): string {
-  const parsed = [network.vcnCidr, network.publicSubnetCidr, network.privateSubnetCidr].map(parseCidr);
-  const [vcn, pub, priv] = parsed;
+  const [vcn, pub, priv] = [network.vcnCidr, network.publicSubnetCidr, network.privateSubnetCidr]
+    .map(parseCidr);
   if (typeof vcn !== 'object' || typeof pub !== 'object' || typeof priv !== 'object') {
-    throw usageError('TERRAFORM_NETWORK', 'network CIDRs are invalid', 'Fix network.* in the config file.');
+    const hint = 'Fix network.* in the config file.';
+    throw usageError('TERRAFORM_NETWORK', 'network CIDRs are invalid', hint);
   }
   const size = 16;
   for (let base = vcn.base; base + size <= vcn.base + vcn.size; base += size) {
@@ -62,7 +63,11 @@ export interface TfvarsOptions {
   availabilityDomains?: string[];
 }
 
-export function renderTfvars(config: Config, account: ResolvedAccount, options: TfvarsOptions = {}): Tfvars {
+export function renderTfvars(
+  config: Config,
+  account: ResolvedAccount,
+  options: TfvarsOptions = {},
+): Tfvars {
   const { oci, cluster, network } = config;
   if (cluster.nodeShape !== MODULE_SHAPE) {
     throw usageError(

@@ -72,7 +72,9 @@ export class Workspace {
         `terraform ${command} failed; its output is above and in the debug log. Fix the cause, ` +
         'then resume with `todo-infra phase terraform`.',
       classify: (failure: ToolFailure) => {
-        if (extra.onExit2 && failure.exitCode === 2) return new TodoInfraError(PLAN_HAS_CHANGES, 'changes');
+        if (extra.onExit2 && failure.exitCode === 2) {
+          return new TodoInfraError(PLAN_HAS_CHANGES, 'the plan has changes');
+        }
         return classifyTerraform(failure, { workDir: this.dir, command });
       },
     });

@@ -11,7 +11,12 @@ import { parseVersion, type Version } from '../../src/terraform/binary.js';
 import { provision } from '../../src/terraform/provision.js';
 import { makeConfig, scratchState, stackFor } from './runner-helpers.js';
 
-const oci = { type: 'oci' as const, bucket: 'tfstate', namespace: 'axaxnpcrorw5', key: 'todo/terraform.tfstate' };
+const oci = {
+  type: 'oci' as const,
+  bucket: 'tfstate',
+  namespace: 'axaxnpcrorw5',
+  key: 'todo/terraform.tfstate',
+};
 const ctx = { workDir: '/state/terraform', region: 'eu-frankfurt-1', profile: 'CI' };
 const v = (text: string): Version => parseVersion(text)!;
 
@@ -19,7 +24,10 @@ describe('planBackend', () => {
   test('local: no override, the state file in the working directory', () => {
     const plan = planBackend({ type: 'local' }, v('1.11.4'), ctx);
     expect(plan).toEqual({
-      override: undefined, location: '/state/terraform/terraform.tfstate', kind: 'local', warnings: [],
+      override: undefined,
+      location: '/state/terraform/terraform.tfstate',
+      kind: 'local',
+      warnings: [],
     });
   });
 
@@ -71,7 +79,9 @@ describe('planBackend', () => {
 
 describe('the S3-compatible backend with the real terraform binary', () => {
   const saved: Record<string, string | undefined> = {};
-  const keys = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_SHARED_CREDENTIALS_FILE'];
+  const keys = [
+    'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_SHARED_CREDENTIALS_FILE',
+  ];
   beforeEach(() => {
     for (const k of keys) {
       saved[k] = process.env[k];
@@ -94,21 +104,24 @@ describe('the S3-compatible backend with the real terraform binary', () => {
     await expect(provision(options)).rejects.toMatchObject({ code: 'TF_BACKEND_CREDENTIALS' });
     const override = readFileSync(join(stateDir, 'terraform', 'backend_override.tf'), 'utf8');
     expect(override).toContain('backend "s3"');
-    expect(options.lines.some((l) => l.includes('terraform state: oci://tfstate@axaxnpcrorw5/'))).toBe(true);
-    expect(options.lines.some((l) => l.startsWith('warn') && l.includes('Customer Secret Key'))).toBe(true);
+    const logged = (test: (l: string) => boolean) => options.lines.some(test);
+    expect(logged((l) => l.includes('terraform state: oci://tfstate@axaxnpcrorw5/'))).toBe(true);
+    expect(logged((l) => l.startsWith('warn') && l.includes('Customer Secret Key'))).toBe(true);
   });
 
-  test('terraform accepts every argument and calls the OCI endpoint', { timeout: 60_000 }, async () => {
+  test('terraform accepts every argument, calls the endpoint', { timeout: 60_000 }, async () => {
     process.env.AWS_ACCESS_KEY_ID = 'AKIAEXAMPLEEXAMPLE00';
     process.env.AWS_SECRET_ACCESS_KEY = 'example-secret-not-real';
     const error = await provision(stackFor(scratchState(), {}, withOci())).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'TF_BACKEND_UNREACHABLE' });
     const details = (error as { details: string[] }).details.join('\n');
     expect(details).not.toMatch(/Unsupported argument|Invalid backend configuration/);
-    expect(details).toContain('axaxnpcrorw5.compat.objectstorage.eu-frankfurt-1.oraclecloud.com/tfstate');
+    expect(details).toContain(
+      'axaxnpcrorw5.compat.objectstorage.eu-frankfurt-1.oraclecloud.com/tfstate',
+    );
   });
 
-  test('switching an applied local state to the bucket never starts from an empty state', { timeout: 60_000 }, async () => {
+  test('local → bucket never starts from empty state', { timeout: 60_000 }, async () => {
     const stateDir = scratchState();
     await provision(stackFor(stateDir));
     process.env.AWS_ACCESS_KEY_ID = 'AKIAEXAMPLEEXAMPLE00';
@@ -116,7 +129,8 @@ describe('the S3-compatible backend with the real terraform binary', () => {
     const error = await provision(stackFor(stateDir, {}, withOci())).catch((e: unknown) => e);
     // terraform inspects both states before migrating; the local state is untouched.
     expect(error).toMatchObject({ code: 'TF_BACKEND_UNREACHABLE' });
-    expect((error as { details: string[] }).details.join('\n')).toContain('Error inspecting states');
+    const details = (error as { details: string[] }).details.join('\n');
+    expect(details).toContain('Error inspecting states');
     expect(existsSync(join(stateDir, 'terraform', 'terraform.tfstate'))).toBe(true);
 
     // Back to local: the override is removed and the local state is used again.

@@ -10,7 +10,9 @@ import { toTerraformOutputs } from '../../src/terraform/outputs.js';
 import { provision, type ProvisionOptions } from '../../src/terraform/provision.js';
 import { ADS, scratchState, stackFor } from './runner-helpers.js';
 
-function withRotation(stateDir: string, exhausted: string[], delays: number[]): ProvisionOptions {
+type Options = ProvisionOptions & { lines: string[] };
+
+function withRotation(stateDir: string, exhausted: string[], delays: number[]): Options {
   return {
     ...stackFor(stateDir, { capacity_exhausted_ads: exhausted }),
     listAvailabilityDomains: async () => ADS,
@@ -22,7 +24,7 @@ function withRotation(stateDir: string, exhausted: string[], delays: number[]): 
 }
 
 describe('capacity retry', () => {
-  test('rotates through ADs until one has capacity and keeps that placement', { timeout: 120_000 }, async () => {
+  test('rotates ADs until one has capacity, keeps it', { timeout: 120_000 }, async () => {
     const stateDir = scratchState();
     const delays: number[] = [];
     const options = withRotation(stateDir, [ADS[0]!, ADS[1]!], delays);
@@ -35,9 +37,12 @@ describe('capacity retry', () => {
     expect(toTerraformOutputs(result.outputs).availabilityDomains).toEqual([ADS[2]]);
     const warnings = options.lines.filter((l) => l.startsWith('warn'));
     expect(warnings).toHaveLength(3);
-    expect(warnings[0]).toContain(`out of host capacity (attempt 1/4); retrying in 1 s with availability domain ${ADS[0]}`);
+    expect(warnings[0]).toContain(
+      `out of host capacity (attempt 1/4); retrying in 1 s with availability domain ${ADS[0]}`,
+    );
 
-    const tfvars = JSON.parse(readFileSync(join(stateDir, 'terraform', 'terraform.tfvars.json'), 'utf8'));
+    const tfvarsFile = join(stateDir, 'terraform', 'terraform.tfvars.json');
+    const tfvars = JSON.parse(readFileSync(tfvarsFile, 'utf8'));
     expect(tfvars.availability_domains).toEqual([ADS[2]]);
 
     // A later run keeps the placement that worked: nothing to change.
@@ -46,10 +51,13 @@ describe('capacity retry', () => {
     expect(again.placement).toEqual([ADS[2]]);
   });
 
-  test('gives up after maxAttempts with a resumable error, and resumes where it stopped', { timeout: 120_000 }, async () => {
+  test('gives up resumably, resumes where it stopped', { timeout: 120_000 }, async () => {
     const stateDir = scratchState();
     const delays: number[] = [];
-    const options = { ...withRotation(stateDir, ADS, delays), capacity: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 10 } };
+    const options = {
+      ...withRotation(stateDir, ADS, delays),
+      capacity: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 10 },
+    };
     let error: unknown;
     try {
       await provision(options);
@@ -74,10 +82,10 @@ describe('capacity retry', () => {
     expect(resumed.placement).toEqual([ADS[2]]);
   });
 
-  test('without a known AD list the same placement is retried after the pause', { timeout: 120_000 }, async () => {
+  test('no known AD list: the same placement is retried', { timeout: 120_000 }, async () => {
     const stateDir = scratchState();
     const delays: number[] = [];
-    const options: ProvisionOptions = {
+    const options: Options = {
       ...stackFor(stateDir, { fail_with: 'capacity' }),
       capacity: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 5 },
       sleep: async (ms) => {

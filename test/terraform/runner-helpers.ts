@@ -12,7 +12,7 @@ export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..'
 /** The built-in-only stand-in for terraform/ (written by the terraform module helper). */
 export const fixtureModule = join(repoRoot, 'test', 'fixtures', 'terraform', 'basic');
 export const TENANCY = 'ocid1.tenancy.oc1..aaaaaaaaexampleexampleexample';
-export const ADS = ['Uocm:EU-FRANKFURT-1-AD-1', 'Uocm:EU-FRANKFURT-1-AD-2', 'Uocm:EU-FRANKFURT-1-AD-3'];
+export const ADS = [1, 2, 3].map((n) => `Uocm:EU-FRANKFURT-1-AD-${n}`);
 
 export function makeConfig(input: ConfigInput = {}): Config {
   return configSchema.parse({

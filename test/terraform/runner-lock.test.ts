@@ -16,7 +16,7 @@ async function until(check: () => boolean, what: string): Promise<void> {
   throw new Error(`gave up waiting for ${what}`);
 }
 
-test('a held state lock becomes TF_STATE_LOCKED with the lock id and the unlock command', { timeout: 120_000 }, async () => {
+test('a held lock: TF_STATE_LOCKED, lock id, unlock command', { timeout: 120_000 }, async () => {
   const stateDir = scratchState();
   const dir = join(stateDir, 'terraform');
   const lockInfo = join(dir, '.terraform.tfstate.lock.info');
@@ -24,7 +24,9 @@ test('a held state lock becomes TF_STATE_LOCKED with the lock id and the unlock 
   const holder = provision(holding);
   // plan takes and releases the lock too; wait until apply is inside the sleeping provisioner.
   await until(
-    () => holding.lines.some((l) => l.includes('node_pool: Provisioning with')) && existsSync(lockInfo),
+    () =>
+      holding.lines.some((l) => l.includes('node_pool: Provisioning with')) &&
+      existsSync(lockInfo),
     'the first apply to hold the lock',
   );
   const heldId = (JSON.parse(readFileSync(lockInfo, 'utf8')) as { ID: string }).ID;

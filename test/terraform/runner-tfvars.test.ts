@@ -13,6 +13,8 @@ import {
 import { makeConfig, repoRoot, TENANCY } from './runner-helpers.js';
 
 const account = { region: 'eu-frankfurt-1', tenancyId: TENANCY };
+const PARENT = 'ocid1.compartment.oc1..aaaaaaaaparentparentparent';
+const IMAGE = 'ocid1.image.oc1.eu-frankfurt-1.aaaaaaaaimageimageimageimage';
 
 describe('renderTfvars', () => {
   test('maps the default config onto the module variables', () => {
@@ -41,16 +43,21 @@ describe('renderTfvars', () => {
     const text = readFileSync(join(repoRoot, 'terraform', 'variables.tf'), 'utf8');
     for (const m of text.matchAll(/^variable "([a-z0-9_]+)"/gm)) declared.add(m[1]!);
     const config = makeConfig({
-      oci: { createCompartment: 'todo', compartmentId: 'ocid1.compartment.oc1..aaaaaaaaparentparentparent' },
-      cluster: { nodeImageId: 'ocid1.image.oc1.eu-frankfurt-1.aaaaaaaaimageimageimageimage' },
+      oci: { createCompartment: 'todo', compartmentId: PARENT },
+      cluster: { nodeImageId: IMAGE },
     });
-    const vars = renderTfvars(config, account, { availabilityDomains: ['Uocm:EU-FRANKFURT-1-AD-2'] });
+    const ads = ['Uocm:EU-FRANKFURT-1-AD-2'];
+    const vars = renderTfvars(config, account, { availabilityDomains: ads });
     for (const name of Object.keys(vars)) expect(declared, name).toContain(name);
   });
 
   test('is byte-for-byte deterministic, whatever order the config was written in', () => {
-    const a = makeConfig({ cluster: { nodeCount: 1, memoryGbPerNode: 6 }, network: { vcnCidr: '10.0.0.0/16' } });
-    const b = makeConfig({ network: { vcnCidr: '10.0.0.0/16' }, cluster: { memoryGbPerNode: 6, nodeCount: 1 } });
+    const a = makeConfig({
+      cluster: { nodeCount: 1, memoryGbPerNode: 6 }, network: { vcnCidr: '10.0.0.0/16' },
+    });
+    const b = makeConfig({
+      network: { vcnCidr: '10.0.0.0/16' }, cluster: { memoryGbPerNode: 6, nodeCount: 1 },
+    });
     const first = tfvarsJson(renderTfvars(a, account));
     expect(tfvarsJson(renderTfvars(b, account))).toBe(first);
     expect(tfvarsJson(renderTfvars(a, account))).toBe(first);
@@ -60,23 +67,26 @@ describe('renderTfvars', () => {
   });
 
   test('a new compartment under a parent; an existing one; a pinned image', () => {
-    const parent = 'ocid1.compartment.oc1..aaaaaaaaparentparentparent';
-    const created = renderTfvars(makeConfig({ oci: { createCompartment: 'todo', compartmentId: parent } }), account);
-    expect(created).toMatchObject({ compartment_name: 'todo', parent_compartment_id: parent });
+    const render = (input: Parameters<typeof makeConfig>[0]) =>
+      renderTfvars(makeConfig(input), account);
+    const created = render({ oci: { createCompartment: 'todo', compartmentId: PARENT } });
+    expect(created).toMatchObject({ compartment_name: 'todo', parent_compartment_id: PARENT });
     expect(created).not.toHaveProperty('compartment_id');
-    const existing = renderTfvars(makeConfig({ oci: { compartmentId: parent } }), account);
-    expect(existing.compartment_id).toBe(parent);
-    const image = 'ocid1.image.oc1.eu-frankfurt-1.aaaaaaaaimageimageimageimage';
-    expect(renderTfvars(makeConfig({ cluster: { nodeImageId: image } }), account).node_image_id).toBe(image);
+    expect(render({ oci: { compartmentId: PARENT } }).compartment_id).toBe(PARENT);
+    expect(render({ cluster: { nodeImageId: IMAGE } }).node_image_id).toBe(IMAGE);
   });
 
   test('paid accounts lift the Always Free check in the module too', () => {
     const config = makeConfig({ cluster: { allowBeyondFreeTier: true, nodeCount: 3 } });
-    expect(renderTfvars(config, account).node_pool).toMatchObject({ node_count: 3, enforce_always_free: false });
+    expect(renderTfvars(config, account).node_pool).toMatchObject({
+      node_count: 3, enforce_always_free: false,
+    });
   });
 
   test('refuses a node shape the module does not provision', () => {
-    const config = makeConfig({ cluster: { nodeShape: 'VM.Standard.E4.Flex', allowBeyondFreeTier: true } });
+    const config = makeConfig({
+      cluster: { nodeShape: 'VM.Standard.E4.Flex', allowBeyondFreeTier: true },
+    });
     expect(() => renderTfvars(config, account)).toThrow(/cluster.nodeShape VM.Standard.E4.Flex/);
   });
 
@@ -86,9 +96,12 @@ describe('renderTfvars', () => {
     const file = join(home, '.oci', 'config');
     writeFileSync(file, [
       '[DEFAULT]', 'user=ocid1.user.oc1..aaaaaaaauseruseruseruser', 'fingerprint=aa:bb:cc',
-      `tenancy=${TENANCY}`, 'region=eu-amsterdam-1', 'key_file=/keys/api.pem', 'pass_phrase=hunter22', '',
+      `tenancy=${TENANCY}`, 'region=eu-amsterdam-1', 'key_file=/keys/api.pem',
+      'pass_phrase=hunter22', '',
     ].join('\n'));
-    const config = makeConfig({ oci: { configFile: file, region: undefined, tenancyId: undefined } });
+    const config = makeConfig({
+      oci: { configFile: file, region: undefined, tenancyId: undefined },
+    });
     const resolved = resolveAccount(config);
     expect(resolved).toEqual({ region: 'eu-amsterdam-1', tenancyId: TENANCY });
     const json = tfvarsJson(renderTfvars(config, resolved));
@@ -108,7 +121,8 @@ describe('derived values', () => {
   test('the API endpoint /28 is the first free one inside the VCN', () => {
     expect(apiSubnetCidr(makeConfig().network)).toBe('10.0.2.0/28');
     expect(apiSubnetCidr({
-      vcnCidr: '172.16.0.0/16', publicSubnetCidr: '172.16.0.0/24', privateSubnetCidr: '172.16.1.0/24',
+      vcnCidr: '172.16.0.0/16', publicSubnetCidr: '172.16.0.0/24',
+      privateSubnetCidr: '172.16.1.0/24',
     })).toBe('172.16.2.0/28');
     expect(apiSubnetCidr({
       vcnCidr: '10.1.0.0/24', publicSubnetCidr: '10.1.0.0/25', privateSubnetCidr: '10.1.0.128/26',
@@ -129,18 +143,21 @@ describe('account and provider home', () => {
     const home = mkdtempSync(join(tmpdir(), 'oci-home-'));
     mkdirSync(join(home, '.oci'));
     writeFileSync(join(home, '.oci', 'config'), `[DEFAULT]\ntenancy=${TENANCY}\n`);
-    const config = makeConfig({ oci: { configFile: join(home, '.oci', 'config'), region: undefined } });
+    const config = makeConfig({
+      oci: { configFile: join(home, '.oci', 'config'), region: undefined },
+    });
     expect(() => resolveAccount(config)).toThrow(/oci.region is not set and profile \[DEFAULT\]/);
   });
 
   test('the provider is pointed at <dir>/.oci/config through its home override', () => {
     expect(providerHomeEnv(makeConfig())).toEqual({});
-    expect(providerHomeEnv(makeConfig({ oci: { configFile: join(homedir(), '.oci', 'config') } }))).toEqual({});
-    expect(providerHomeEnv(makeConfig({ oci: { configFile: '/srv/ci/.oci/config' } }))).toEqual({
+    const at = (configFile: string) => providerHomeEnv(makeConfig({ oci: { configFile } }));
+    expect(at(join(homedir(), '.oci', 'config'))).toEqual({});
+    expect(at('/srv/ci/.oci/config')).toEqual({
       TF_HOME_OVERRIDE: '/srv/ci',
       OCI_HOME_OVERRIDE: '/srv/ci',
     });
-    expect(() => providerHomeEnv(makeConfig({ oci: { configFile: '/srv/ci/oci.ini' } })))
+    expect(() => at('/srv/ci/oci.ini'))
       .toThrow(/oci.configFile \/srv\/ci\/oci.ini is not named <dir>\/.oci\/config/);
   });
 });
