@@ -66,21 +66,21 @@ export function adsFromState(state: unknown): string[] {
 /** Resolves after `ms`, or rejects as interrupted when the signal fires first. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(interrupted());
+    if (signal?.aborted) return reject(interruptedError('waiting to retry terraform apply'));
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
     const onAbort = () => {
       clearTimeout(timer);
-      reject(interrupted());
+      reject(interruptedError('waiting to retry terraform apply'));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
-function interrupted(): TodoInfraError {
-  return new TodoInfraError('INTERRUPTED', 'interrupted while waiting to retry terraform apply', {
+export function interruptedError(during: string): TodoInfraError {
+  return new TodoInfraError('INTERRUPTED', `interrupted while ${during}`, {
     source: 'user',
     exitCode: ExitCode.interrupted,
   });

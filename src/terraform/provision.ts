@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { TodoInfraError } from '../core/errors.js';
 import {
-  adsFromState, backoffMs, capacityExhausted, DEFAULT_CAPACITY_POLICY, nextPlacement, sleep,
+  adsFromState, backoffMs, capacityExhausted, DEFAULT_CAPACITY_POLICY, interruptedError,
+  nextPlacement, sleep,
   type CapacityPolicy,
 } from './capacity.js';
 import { providerHomeEnv } from './account.js';
@@ -66,6 +67,8 @@ export async function provision(options: ProvisionOptions): Promise<ProvisionRes
       logger.info('nothing to change; terraform apply skipped');
       return finish(stack, plan, false, attempt);
     }
+    // apply itself is not cancellable mid-way (see workspace.ts), so do not start one late.
+    if (options.signal?.aborted) throw interruptedError('about to run terraform apply');
     try {
       await ws.apply();
       return finish(stack, plan, true, attempt);
@@ -123,6 +126,8 @@ export async function destroyStack(options: StackOptions): Promise<DestroyResult
   }
   await stack.workspace.init();
   await stack.workspace.destroy();
+  // A later `up` starts from a new cluster: every AD is worth trying again.
+  stack.setPlacement([]);
   options.logger.info(`terraform destroy finished; state: ${stack.backend.location}`);
   return { destroyed: true, stateLocation: stack.backend.location };
 }

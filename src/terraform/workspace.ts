@@ -56,14 +56,19 @@ export class Workspace {
   private async run(
     command: string,
     args: string[],
-    extra: { onExit2?: boolean; onLine?: (line: string) => void } = {},
+    extra: { onExit2?: boolean; onLine?: (line: string) => void; mutates?: boolean } = {},
   ) {
     const { terraform, logger, signal, phase } = this.options;
     return runTool(terraform.path, [command, ...args], {
       cwd: this.dir,
       env: this.env,
       logger,
-      signal,
+      // apply and destroy are not cancelled through the signal: runTool cancels with SIGTERM
+      // and SIGKILLs 5 s later, which can cut terraform off before it writes the state of a
+      // resource it just created. Ctrl-C reaches terraform directly (same process group) as
+      // SIGINT, on which it finishes the calls in flight, saves the state and exits.
+      // Removal condition: runTool gains a configurable kill signal and grace period.
+      signal: extra.mutates ? undefined : signal,
       phase,
       tailLines: 80,
       onLine: extra.onLine,
@@ -105,11 +110,11 @@ export class Workspace {
   }
 
   async apply(): Promise<void> {
-    await this.run('apply', ['-input=false', '-no-color', PLAN_FILE]);
+    await this.run('apply', ['-input=false', '-no-color', PLAN_FILE], { mutates: true });
   }
 
   async destroy(): Promise<void> {
-    await this.run('destroy', ['-input=false', '-no-color', '-auto-approve']);
+    await this.run('destroy', ['-input=false', '-no-color', '-auto-approve'], { mutates: true });
   }
 
   /** Output values by name; empty when the state has none. */
