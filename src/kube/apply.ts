@@ -13,6 +13,7 @@ import type { Transport } from './transport.js';
 import type { ApplyResult, KubeObject } from './types.js';
 
 export const FIELD_MANAGER = 'todo-infra';
+const UNVALIDATED = 'not validated by the server';
 const CRD_ESTABLISH_TIMEOUT_MS = 60_000;
 
 export interface ApplyDeps {
@@ -52,18 +53,23 @@ export async function applyObjects(
     const ref = refOf(object);
     const info = await resolveKind(deps, object, objects, options);
     if (!info) {
-      results.push({ ref, action: 'created', note: 'not validated by the server: its CRD is new in this apply' });
+      const note = `${UNVALIDATED}: its CRD is new in this apply`;
+      results.push({ ref, action: 'created', note });
       continue;
     }
-    const namespace = info.namespaced ? (object.metadata.namespace ?? deps.defaultNamespace) : undefined;
-    const full = { ...ref, namespace };
+    const namespace = info.namespaced
+      ? (object.metadata.namespace ?? deps.defaultNamespace)
+      : undefined;
     if (options.dryRun && namespace && newNamespaces.has(namespace)) {
-      results.push({ ref: full, action: 'created', note: `not validated by the server: namespace ${namespace} is new in this apply` });
+      const note = `${UNVALIDATED}: namespace ${namespace} is new in this apply`;
+      results.push({ ref: { ...ref, namespace }, action: 'created', note });
       continue;
     }
     const result = await applyOne(deps, object, info, namespace, options);
-    if (object.kind === 'Namespace' && result.action === 'created') newNamespaces.add(object.metadata.name);
-    if (object.kind === 'CustomResourceDefinition' && result.action !== 'unchanged' && !options.dryRun) {
+    const changed = result.action !== 'unchanged';
+    const created = result.action === 'created';
+    if (object.kind === 'Namespace' && created) newNamespaces.add(object.metadata.name);
+    if (object.kind === 'CustomResourceDefinition' && changed && !options.dryRun) {
       // Its kinds (or versions) change what discovery answers: read it afresh next time.
       deps.discovery.invalidate();
     }
@@ -84,8 +90,9 @@ async function resolveKind(
   const crd = definingCrd(object, batch);
   if (!crd) return deps.discovery.require(object.apiVersion, object.kind);
   if (options.dryRun) return undefined;
-  deps.logger.verbose(`waiting for CustomResourceDefinition ${crd.metadata.name} before ${describeRef(refOf(object))}`);
-  await deps.waitForCrd(crd.metadata.name, CRD_ESTABLISH_TIMEOUT_MS);
+  const name = crd.metadata.name;
+  deps.logger.verbose(`waiting for CRD ${name} before ${describeRef(refOf(object))}`);
+  await deps.waitForCrd(name, CRD_ESTABLISH_TIMEOUT_MS);
   deps.discovery.invalidate(object.apiVersion);
   return deps.discovery.require(object.apiVersion, object.kind);
 }

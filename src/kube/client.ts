@@ -48,10 +48,17 @@ export class KubeClient implements Kube {
     this.kubeconfigPath = loaded.path;
     this.server = loaded.server;
     this.kubeConfig = loaded.kc;
-    this.logger.debug(`kubeconfig ${loaded.path ?? '(in-cluster)'} (${loaded.source}), context ${loaded.context}, server ${loaded.server}`);
-    this.transport = new Transport(loaded.kc, loaded.server, this.logger, { ...defaultRetryPolicy, ...options.retry });
+    const file = loaded.path ?? '(in-cluster)';
+    this.logger.debug(
+      `kubeconfig ${file} (${loaded.source}), context ${loaded.context}, server ${loaded.server}`,
+    );
+    const retry = { ...defaultRetryPolicy, ...options.retry };
+    this.transport = new Transport(loaded.kc, loaded.server, this.logger, retry);
     this.discovery = new Discovery(this.transport);
-    const tuning = { ...defaultWatchTuning, watchTimeoutSeconds: options.watchTimeoutSeconds ?? defaultWatchTuning.watchTimeoutSeconds };
+    const tuning = {
+      ...defaultWatchTuning,
+      watchTimeoutSeconds: options.watchTimeoutSeconds ?? defaultWatchTuning.watchTimeoutSeconds,
+    };
     this.deps = {
       transport: this.transport,
       discovery: this.discovery,
@@ -82,16 +89,21 @@ export class KubeClient implements Kube {
   async get(ref: ObjectRef): Promise<KubeObject | undefined> {
     const info = await this.discovery.require(ref.apiVersion, ref.kind);
     const ns = info.namespaced ? (ref.namespace ?? this.deps.defaultNamespace) : undefined;
-    return this.transport.getOrUndefined<KubeObject>(resourcePath(info, ns, ref.name), `read ${describeRef(ref)}`);
+    const path = resourcePath(info, ns, ref.name);
+    return this.transport.getOrUndefined<KubeObject>(path, `read ${describeRef(ref)}`);
   }
 
   async list(apiVersion: string, kind: string, namespace?: string, labelSelector?: string) {
     const info = await this.discovery.require(apiVersion, kind);
     const path = resourcePath(info, info.namespaced ? namespace : undefined);
-    return (await listAll(this.transport, path, `${kind} (${apiVersion})`, { labelSelector })).items;
+    const what = `${kind} (${apiVersion})`;
+    return (await listAll(this.transport, path, what, { labelSelector })).items;
   }
 
-  async delete(ref: ObjectRef, options: { wait?: boolean; timeoutMs?: number } = {}): Promise<boolean> {
+  async delete(
+    ref: ObjectRef,
+    options: { wait?: boolean; timeoutMs?: number } = {},
+  ): Promise<boolean> {
     const info = await this.discovery.require(ref.apiVersion, ref.kind);
     const ns = info.namespaced ? (ref.namespace ?? this.deps.defaultNamespace) : undefined;
     const full = { ...ref, namespace: ns };

@@ -25,7 +25,14 @@ export interface Cause {
 
 /** Most specific and most blocking first: a pod that is never created explains everything. */
 const RANK: CauseKind[] = [
-  'quota', 'admission', 'unschedulable', 'image-pull', 'config', 'crash-loop', 'oom', 'load-balancer',
+  'quota',
+  'admission',
+  'unschedulable',
+  'image-pull',
+  'config',
+  'crash-loop',
+  'oom',
+  'load-balancer',
 ];
 
 const HINTS: Record<CauseKind, string> = {
@@ -48,7 +55,12 @@ const HINTS: Record<CauseKind, string> = {
     'balancer; check the Service events, the LB shape/limits and the subnet annotations.',
 };
 
-const PULL_REASONS = new Set(['ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'ErrImageNeverPull']);
+const PULL_REASONS = new Set([
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'InvalidImageName',
+  'ErrImageNeverPull',
+]);
 const CONFIG_REASONS = new Set(['CreateContainerConfigError', 'CreateContainerError']);
 
 type Obj = Record<string, any>;
@@ -58,7 +70,11 @@ function cause(kind: CauseKind, subject: string, detail: string): Cause {
 }
 
 /** Classifies a controller's or scheduler's message (events, ReplicaFailure conditions). */
-export function classifyMessage(subject: string, reason: string, message: string): Cause | undefined {
+export function classifyMessage(
+  subject: string,
+  reason: string,
+  message: string,
+): Cause | undefined {
   const text = message.trim();
   if (/exceeded quota|failed quota|must specify (requests|limits)/i.test(text)) {
     return cause('quota', subject, `: ${text}`);
@@ -76,7 +92,8 @@ export function classifyMessage(subject: string, reason: string, message: string
     return cause('crash-loop', subject, `: ${text}`);
   }
   if (/SyncLoadBalancerFailed|EnsuringLoadBalancer|load ?balancer/i.test(reason + ' ' + text)) {
-    return reason === 'EnsuredLoadBalancer' ? undefined : cause('load-balancer', subject, `: ${text}`);
+    if (reason === 'EnsuredLoadBalancer') return undefined;
+    return cause('load-balancer', subject, `: ${text}`);
   }
   return undefined;
 }
@@ -96,7 +113,10 @@ export function diagnosePod(pod: KubeObject): Cause[] {
     const why = trimPreemption(String(scheduled.message ?? ''));
     found.push(cause('unschedulable', name, ` cannot be scheduled: ${why}`));
   }
-  const containers: Obj[] = [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])];
+  const containers: Obj[] = [
+    ...(status.initContainerStatuses ?? []),
+    ...(status.containerStatuses ?? []),
+  ];
   for (const c of containers) {
     const who = `${name}, container ${c.name}`;
     const waiting: Obj | undefined = c.state?.waiting;
@@ -108,7 +128,8 @@ export function diagnosePod(pod: KubeObject): Cause[] {
       found.push(cause('config', who, ` cannot start (${reason})${detail}`));
     } else if (reason === 'CrashLoopBackOff') {
       const last: Obj | undefined = c.lastState?.terminated;
-      const exit = last ? `, last exit code ${last.exitCode}${last.reason ? ` (${last.reason})` : ''}` : '';
+      const why = last?.reason ? ` (${last.reason})` : '';
+      const exit = last ? `, last exit code ${last.exitCode}${why}` : '';
       const kind: CauseKind = last?.reason === 'OOMKilled' ? 'oom' : 'crash-loop';
       found.push(cause(kind, who, ` is crash-looping (${c.restartCount ?? 0} restarts${exit})`));
     }
@@ -142,7 +163,8 @@ export function diagnoseConditions(objects: KubeObject[]): Cause[] {
     for (const c of ((o.status as Obj | undefined)?.conditions ?? []) as Obj[]) {
       if (c.status !== 'True' || !c.message) continue;
       if (c.type !== 'ReplicaFailure' && c.reason !== 'FailedCreate') continue;
-      const hit = classifyMessage(`${o.kind} ${o.metadata.name}`, String(c.reason ?? ''), String(c.message));
+      const subject = `${o.kind} ${o.metadata.name}`;
+      const hit = classifyMessage(subject, String(c.reason ?? ''), String(c.message));
       if (hit) found.push(hit);
     }
   }

@@ -32,8 +32,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function changedPaths(before: unknown, after: unknown): string[] {
   const out: string[] = [];
   walk(before, after, '', out);
-  if (out.length > MAX_PATHS) return [...out.slice(0, MAX_PATHS), `… ${out.length - MAX_PATHS} more`];
-  return out;
+  if (out.length <= MAX_PATHS) return out;
+  return [...out.slice(0, MAX_PATHS), `… ${out.length - MAX_PATHS} more`];
 }
 
 function walk(a: unknown, b: unknown, path: string, out: string[]): void {

@@ -95,7 +95,8 @@ export class Discovery {
   private lookup(apiVersion: string, kind: string, list: ApiResource[] | null) {
     // Subresources ("deployments/status") share the kind; only the top-level name is a path.
     const found = list?.find((r) => r.kind === kind && !r.name.includes('/'));
-    return found ? { apiVersion, kind, plural: found.name, namespaced: found.namespaced } : undefined;
+    if (!found) return undefined;
+    return { apiVersion, kind, plural: found.name, namespaced: found.namespaced };
   }
 
   private async resources(apiVersion: string): Promise<ApiResource[] | null> {

@@ -48,7 +48,7 @@ interface Classified {
   hint: string;
 }
 
-function classify(status: number, reason: string | undefined): Classified {
+function classify(status: number, reason: string | undefined, message: string): Classified {
   if (status === 401) {
     return {
       code: 'KUBE_UNAUTHORIZED',
@@ -56,6 +56,24 @@ function classify(status: number, reason: string | undefined): Classified {
       hint:
         'The API server did not accept the kubeconfig credentials. Regenerate the kubeconfig ' +
         '(for OKE: the kubeconfig phase, or `oci ce cluster create-kubeconfig`) and retry.',
+    };
+  }
+  const quota = /exceeded quota|failed quota|must specify (requests|limits)/;
+  if (status === 403 && quota.test(message)) {
+    return {
+      code: 'KUBE_QUOTA',
+      source: 'user',
+      hint:
+        "A ResourceQuota in the namespace refused it: give every container resource requests " +
+        'and limits (or add a LimitRange with defaults), or raise the quota.',
+    };
+  }
+  if (status === 403 && !/ cannot \S+ resource /.test(message)) {
+    // Forbidden by admission (PodSecurity, a webhook, NamespaceLifecycle), not by RBAC.
+    return {
+      code: 'KUBE_ADMISSION_DENIED',
+      source: 'user',
+      hint: 'An admission policy refused the object; change it as the message asks.',
     };
   }
   if (status === 403) {
@@ -110,9 +128,10 @@ export function apiError(
   sensitive = false,
 ): KubeApiError {
   const st = asStatus(body);
-  const raw = st?.message ?? (typeof body === 'string' && body.trim() ? body.trim() : `HTTP ${status}`);
+  const text = typeof body === 'string' ? body.trim() : '';
+  const raw = st?.message ?? (text || `HTTP ${status}`);
   const message = sensitive ? scrubSecretValues(raw) : raw;
-  const { code, source, hint } = classify(status, st?.reason);
+  const { code, source, hint } = classify(status, st?.reason, message);
   const details = (st?.details?.causes ?? [])
     .filter((c) => c.message && !message.includes(c.message))
     .map((c) => (c.field ? `${c.field}: ${c.message}` : String(c.message)))

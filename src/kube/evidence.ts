@@ -48,29 +48,29 @@ export async function gatherEvidence(
     try {
       return await read();
     } catch (error) {
-      problems.push(`could not read ${what}: ${error instanceof Error ? error.message : String(error)}`);
+      const why = error instanceof Error ? error.message : String(error);
+      problems.push(`could not read ${what}: ${why}`);
       return [];
     }
   };
   const ns = encodeURIComponent(query.namespace);
   const selector = query.podSelector;
+  const list = async (path: string, what: string, labelSelector?: string) =>
+    (await listAll(transport, path, what, { labelSelector }, signal)).items;
   const pods = selector
-    ? await attempt('pods', async () =>
-        (await listAll(transport, `/api/v1/namespaces/${ns}/pods`, 'pods', { labelSelector: selector }, signal)).items)
+    ? await attempt('pods', () => list(`/api/v1/namespaces/${ns}/pods`, 'pods', selector))
     : [];
   const owners: KubeObject[] = [...(query.owners ?? [])];
   for (const path of query.ownerCollections ?? []) {
-    owners.push(...(await attempt(path, async () =>
-      (await listAll(transport, path, 'controllers', { labelSelector: selector }, signal)).items)));
+    owners.push(...(await attempt(path, () => list(path, 'controllers', selector))));
   }
   const names = new Set([
     ...pods.map((p) => `Pod/${p.metadata.name}`),
     ...owners.map((o) => `${o.kind}/${o.metadata.name}`),
     ...(query.involved ?? []).map((i) => `${i.kind}/${i.name}`),
   ]);
-  const events = (await attempt('events', async () =>
-    (await listAll(transport, `/api/v1/namespaces/${ns}/events`, 'events', {}, signal)).items))
-    .filter((e) => {
+  const all = await attempt('events', () => list(`/api/v1/namespaces/${ns}/events`, 'events'));
+  const events = all.filter((e) => {
       const io = (e as { involvedObject?: { kind?: string; name?: string } }).involvedObject;
       return names.has(`${io?.kind}/${io?.name}`);
     });
@@ -108,7 +108,13 @@ export function waitTimeoutError(
 /** Gathers evidence, diagnoses it and builds the timeout error; `extra` causes go first. */
 export async function diagnosedTimeout(
   transport: Transport,
-  spec: { what: string; timeoutMs: number; lastStatus: string; query: EvidenceQuery; extra?: Cause[] },
+  spec: {
+    what: string;
+    timeoutMs: number;
+    lastStatus: string;
+    query: EvidenceQuery;
+    extra?: Cause[];
+  },
   signal: AbortSignal,
 ): Promise<TodoInfraError> {
   const { evidence, problems } = await gatherEvidence(transport, spec.query, signal);

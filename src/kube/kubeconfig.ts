@@ -87,7 +87,8 @@ function locate(options: KubeconfigOptions): Omit<LoadedKubeconfig, 'context' | 
   const home = options.home ?? env.HOME ?? homedir();
   const defaultFile = join(home, '.kube', 'config');
   if (existsSync(defaultFile)) {
-    return { kc: loadFile(defaultFile, 'the default location'), path: defaultFile, source: 'default' };
+    const kc = loadFile(defaultFile, 'the default location');
+    return { kc, path: defaultFile, source: 'default' };
   }
   if (env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT && existsSync(SA_TOKEN)) {
     const kc = new KubeConfig();

@@ -39,7 +39,8 @@ export async function listAll(
     // Items of built-in lists come without apiVersion/kind; restore them from the list's.
     const kind = body.kind?.endsWith('List') ? body.kind.slice(0, -4) : undefined;
     for (const item of body.items ?? []) {
-      items.push({ ...item, apiVersion: item.apiVersion ?? body.apiVersion ?? '', kind: item.kind ?? kind ?? '' });
+      const apiVersion = item.apiVersion ?? body.apiVersion ?? '';
+      items.push({ ...item, apiVersion, kind: item.kind ?? kind ?? '' });
     }
     token = body.metadata?.continue || undefined;
     // A paged list is consistent at the first page's resourceVersion.

@@ -34,8 +34,10 @@ export async function readPodLogs(
   podName: string,
   options: LogOptions = {},
 ): Promise<string> {
-  const base = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(podName)}`;
-  const pod = await transport.json<KubeObject>({ method: 'GET', path: base, what: `read pod ${namespace}/${podName}` });
+  const ns = encodeURIComponent(namespace);
+  const base = `/api/v1/namespaces/${ns}/pods/${encodeURIComponent(podName)}`;
+  const what = `read pod ${namespace}/${podName}`;
+  const pod = await transport.json<KubeObject>({ method: 'GET', path: base, what });
   const container = pickContainer(pod, options.container);
   return transport.json<string>({
     method: 'GET',

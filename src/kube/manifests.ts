@@ -15,9 +15,10 @@ export function parseManifests(text: string, source: string): KubeObject[] {
     const error = doc.errors[0];
     if (error) {
       const line = error.linePos?.[0]?.line;
+      const at = line ? ` (line ${line})` : '';
       throw usageError(
         'MANIFEST_INVALID',
-        `${where}${line ? ` (line ${line})` : ''} is not valid YAML: ${error.message.split('\n')[0]}`,
+        `${where}${at} is not valid YAML: ${error.message.split('\n')[0]}`,
         'Fix the YAML syntax at that line.',
       );
     }
@@ -40,9 +41,10 @@ function flattenList(value: unknown, where: string): unknown[] {
 
 function checkObject(value: unknown, where: string): KubeObject {
   if (!isRecord(value)) {
+    const shape = Array.isArray(value) ? 'list' : typeof value;
     throw usageError(
       'MANIFEST_INVALID',
-      `${where} is not a Kubernetes object (it is a ${Array.isArray(value) ? 'list' : typeof value})`,
+      `${where} is not a Kubernetes object (it is a ${shape})`,
       'Each document must be a mapping with apiVersion, kind and metadata.',
     );
   }

@@ -14,14 +14,14 @@ export async function rolloutRestart(
   name: string,
   now: Date = new Date(),
 ): Promise<void> {
+  const ns = encodeURIComponent(namespace);
+  const annotations = { 'kubectl.kubernetes.io/restartedAt': now.toISOString() };
   await transport.json({
     method: 'PATCH',
-    path: `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments/${encodeURIComponent(name)}`,
+    path: `/apis/apps/v1/namespaces/${ns}/deployments/${encodeURIComponent(name)}`,
     query: { fieldManager: 'todo-infra-rollout' },
     contentType: 'application/strategic-merge-patch+json',
-    body: {
-      spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': now.toISOString() } } } },
-    },
+    body: { spec: { template: { metadata: { annotations } } } },
     what: `restart Deployment ${namespace}/${name}`,
   });
 }
@@ -32,7 +32,11 @@ export function serviceAccountIdentity(user: string): { user: string; groups: st
   if (!match) return { user, groups: ['system:authenticated'] };
   return {
     user,
-    groups: ['system:serviceaccounts', `system:serviceaccounts:${match[1]}`, 'system:authenticated'],
+    groups: [
+      'system:serviceaccounts',
+      `system:serviceaccounts:${match[1]}`,
+      'system:authenticated',
+    ],
   };
 }
 

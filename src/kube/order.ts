@@ -62,6 +62,8 @@ export function sortForApply<T extends Pick<KubeObject, 'apiVersion' | 'kind'>>(
 }
 
 /** The reverse, for deleting: custom resources before their CRDs, namespaces near the end. */
-export function sortForDelete<T extends Pick<KubeObject, 'apiVersion' | 'kind'>>(objects: T[]): T[] {
+export function sortForDelete<T extends Pick<KubeObject, 'apiVersion' | 'kind'>>(
+  objects: T[],
+): T[] {
   return sortForApply(objects).reverse();
 }

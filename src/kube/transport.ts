@@ -130,11 +130,17 @@ export class Transport {
       await this.kc.applySecurityAuthentication(ctx);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new TodoInfraError('KUBE_AUTH_FAILED', `Getting credentials for ${this.server} failed: ${reason}`, {
-        source: 'environment',
-        cause: error,
-        hint: 'The kubeconfig user could not produce credentials (for OKE: is the `oci` CLI installed and configured?).',
-      });
+      throw new TodoInfraError(
+        'KUBE_AUTH_FAILED',
+        `Preparing credentials and TLS for ${this.server} from the kubeconfig failed: ${reason}`,
+        {
+          source: 'environment',
+          cause: error,
+          hint:
+            'Check the kubeconfig user and cluster entries (for OKE the user runs an exec ' +
+            'plugin: is the `oci` CLI installed and configured?).',
+        },
+      );
     }
     // client-node builds a fresh connection pool per call; keep the first so connections
     // (and TLS handshakes) are reused across the hundreds of calls an `up` makes.
@@ -143,17 +149,24 @@ export class Transport {
     return ctx;
   }
 
-  private async pause(attempt: number, retryAfterMs: number | undefined, why: string, req: ApiRequest) {
+  private async pause(
+    attempt: number,
+    retryAfterMs: number | undefined,
+    why: string,
+    req: ApiRequest,
+  ): Promise<void> {
     const delay = backoffDelay(attempt, this.policy, retryAfterMs);
-    this.logger.debug(`retrying ${req.method} ${req.path} in ${delay} ms after ${why} (attempt ${attempt + 1}/${this.policy.attempts})`);
+    const next = `attempt ${attempt + 1}/${this.policy.attempts}`;
+    this.logger.debug(`retrying ${req.method} ${req.path} in ${delay} ms after ${why} (${next})`);
     await sleep(delay, req.signal);
   }
 
   private unreachable(req: ApiRequest, error: unknown, code: string): TodoInfraError {
     const detail = describeCauses(error);
+    const why = detail ? `${code}: ${detail}` : code;
     return new TodoInfraError(
       'KUBE_UNREACHABLE',
-      `${req.what} failed: cannot reach the API server ${this.server} (${code}${detail ? `: ${detail}` : ''})`,
+      `${req.what} failed: cannot reach the API server ${this.server} (${why})`,
       {
         source: 'environment',
         cause: error,

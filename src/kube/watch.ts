@@ -89,7 +89,8 @@ export class Watcher {
         this.logger.debug(`deadline reached waiting for ${spec.what}; last status: ${run.last}`);
         throw await spec.onTimeout(run.last, AbortSignal.timeout(DIAGNOSIS_BUDGET_MS), run.seen);
       }
-      throw new TodoInfraError('KUBE_WAIT_ABORTED', `Stopped waiting for ${spec.what}: interrupted`, {
+      const message = `Stopped waiting for ${spec.what}: interrupted`;
+      throw new TodoInfraError('KUBE_WAIT_ABORTED', message, {
         source: 'user',
         exitCode: ExitCode.interrupted,
         details: [`last observed: ${run.last}`],
@@ -202,12 +203,15 @@ export class Watcher {
       };
       const onDone = (error: unknown) => {
         if (errorStatus?.code === 410) finish({ kind: 'expired' });
-        else if (errorStatus) finish({ kind: 'error', error: errorStatus, status: errorStatus.code });
+        else if (errorStatus) {
+          finish({ kind: 'error', error: errorStatus, status: errorStatus.code });
+        }
         else if (error) {
           const status = (error as { statusCode?: number }).statusCode;
           finish(status === 410 ? { kind: 'expired' } : { kind: 'error', error, status });
         } else finish({ kind: 'closed', events });
       };
+      this.logger.debug(`watching ${spec.path} from resourceVersion ${rv}`);
       const params = {
         resourceVersion: rv,
         allowWatchBookmarks: true,

@@ -16,7 +16,8 @@ export function evaluateCondition(
 ): Evaluation<KubeObject> {
   if (!object) return { done: false, status: `${describeRef(ref)} does not exist yet` };
   const generation = object.metadata.generation as number | undefined;
-  const observed = (object.status as { observedGeneration?: number } | undefined)?.observedGeneration;
+  const status = object.status as { observedGeneration?: number } | undefined;
+  const observed = status?.observedGeneration;
   const c = findCondition(object, type);
   if (!c) return { done: false, status: `no ${type} condition reported yet` };
   const seenAt = c.observedGeneration ?? observed;
@@ -57,7 +58,10 @@ export async function waitForCondition(
           timeoutMs: options.timeoutMs,
           lastStatus,
           // Events about cluster-scoped objects are recorded in the default namespace.
-          query: { namespace: namespace ?? 'default', involved: [{ kind: ref.kind, name: ref.name }] },
+          query: {
+            namespace: namespace ?? 'default',
+            involved: [{ kind: ref.kind, name: ref.name }],
+          },
         },
         signal,
       ),

@@ -15,10 +15,15 @@ export function evaluateCrd(crd: KubeObject | undefined, name: string): Evaluati
   // NamesAccepted=False (a plural or short name clashes with another CRD) never heals alone.
   const names = findCondition(crd, 'NamesAccepted');
   if (names && names.status === 'False') return { done: false, status: describeCondition(names) };
-  return { done: false, status: established ? describeCondition(established) : 'not established yet' };
+  const status = established ? describeCondition(established) : 'not established yet';
+  return { done: false, status };
 }
 
-export function waitForCrdEstablished(deps: WaitDeps, name: string, options: WaitOptions): Promise<void> {
+export function waitForCrdEstablished(
+  deps: WaitDeps,
+  name: string,
+  options: WaitOptions,
+): Promise<void> {
   const what = `CustomResourceDefinition ${name} to be established`;
   return deps.watcher.until({
     path: CRDS,

@@ -40,15 +40,17 @@ function evidenceFor(namespace: string, name: string, job: KubeObject | undefine
 
 /** The newest pod's log tail, as detail lines; a failure to read them is itself a line. */
 async function logTail(deps: WaitDeps, namespace: string, pods: KubeObject[]): Promise<string[]> {
-  const newest = [...pods].sort((a, b) =>
-    String(b.metadata.creationTimestamp ?? '').localeCompare(String(a.metadata.creationTimestamp ?? '')))[0];
+  const created = (p: KubeObject) => String(p.metadata.creationTimestamp ?? '');
+  const newest = [...pods].sort((a, b) => created(b).localeCompare(created(a)))[0];
   if (!newest) return ['(no pod of the Job is left to read logs from)'];
   try {
-    const text = await readPodLogs(deps.transport, namespace, newest.metadata.name, { tailLines: 20 });
+    const name = newest.metadata.name;
+    const text = await readPodLogs(deps.transport, namespace, name, { tailLines: 20 });
     const lines = text.trimEnd().split('\n').filter((l) => l.length > 0);
     return [`last log lines of pod ${newest.metadata.name}:`, ...lines.map((l) => `  ${l}`)];
   } catch (error) {
-    return [`(logs of pod ${newest.metadata.name} unavailable: ${error instanceof Error ? error.message : String(error)})`];
+    const why = error instanceof Error ? error.message : String(error);
+    return [`(logs of pod ${newest.metadata.name} unavailable: ${why})`];
   }
 }
 
@@ -70,7 +72,12 @@ export async function waitForJob(
     onTimeout: (lastStatus, signal, seen) =>
       diagnosedTimeout(
         deps.transport,
-        { what, timeoutMs: options.timeoutMs, lastStatus, query: evidenceFor(namespace, name, byName(seen, name)) },
+        {
+          what,
+          timeoutMs: options.timeoutMs,
+          lastStatus,
+          query: evidenceFor(namespace, name, byName(seen, name)),
+        },
         signal,
       ),
   });
@@ -81,9 +88,13 @@ export async function waitForJob(
     AbortSignal.timeout(10_000),
   );
   const causes = diagnose(evidence);
-  throw new TodoInfraError('KUBE_JOB_FAILED', `Job ${namespace}/${name} failed: ${outcome.reason}`, {
+  const logs = await logTail(deps, namespace, evidence.pods ?? []);
+  const message = `Job ${namespace}/${name} failed: ${outcome.reason}`;
+  throw new TodoInfraError('KUBE_JOB_FAILED', message, {
     source: 'environment',
-    hint: causes[0]?.hint ?? 'Read the log lines below; fix the cause, delete the Job (its spec is immutable) and re-run.',
-    details: [...causes.slice(0, 3).map((c) => `cause: ${c.summary}`), ...(await logTail(deps, namespace, evidence.pods ?? []))],
+    hint:
+      causes[0]?.hint ??
+      'Read the log lines below; fix the cause, delete the Job (its spec is immutable) and re-run.',
+    details: [...causes.slice(0, 3).map((c) => `cause: ${c.summary}`), ...logs],
   });
 }

@@ -19,7 +19,8 @@ export function evaluateLoadBalancer(svc: KubeObject | undefined, ref: string): 
   if (s.spec?.type !== 'LoadBalancer') {
     throw usageError(
       'KUBE_NOT_LOADBALANCER',
-      `Service ${ref} is of type ${s.spec?.type ?? 'ClusterIP'}; no load balancer will ever be assigned`,
+      `Service ${ref} is of type ${s.spec?.type ?? 'ClusterIP'}; ` +
+        'no load balancer will ever be assigned',
       'Set spec.type: LoadBalancer on the Service, or do not wait for an address.',
     );
   }

@@ -18,11 +18,17 @@ export function evaluateNodes(nodes: KubeObject[], count: number): Evaluation<vo
   const registered = nodes.length < count ? `; only ${nodes.length} registered` : '';
   return {
     done: false,
-    status: `${ready.length} of ${count} nodes Ready${registered}${notReady.length ? ` (${notReady.join('; ')})` : ''}`,
+    status:
+      `${ready.length} of ${count} nodes Ready${registered}` +
+      (notReady.length ? ` (${notReady.join('; ')})` : ''),
   };
 }
 
-export function waitForNodesReady(deps: WaitDeps, count: number, options: WaitOptions): Promise<void> {
+export function waitForNodesReady(
+  deps: WaitDeps,
+  count: number,
+  options: WaitOptions,
+): Promise<void> {
   const what = `${count} node(s) to be Ready`;
   return deps.watcher.until({
     path: '/api/v1/nodes',
@@ -37,7 +43,8 @@ export function waitForNodesReady(deps: WaitDeps, count: number, options: WaitOp
           seen.length < count
             ? 'Nodes have not joined the cluster: check the node pool in the OCI console (work ' +
               'requests, capacity errors for the A1 shape in that availability domain).'
-            : 'Nodes joined but are not Ready: their Ready condition above says why (CNI, kubelet).',
+            : 'Nodes joined but are not Ready: their Ready condition above says why ' +
+              '(CNI, kubelet).',
       }),
   });
 }

@@ -18,7 +18,10 @@ interface DeploymentStatus {
 
 export type RolloutOutcome = { ok: true } | { ok: false; reason: string; deployment: KubeObject };
 
-export function evaluateRollout(dep: KubeObject | undefined, name: string): Evaluation<RolloutOutcome> {
+export function evaluateRollout(
+  dep: KubeObject | undefined,
+  name: string,
+): Evaluation<RolloutOutcome> {
   if (!dep) return { done: false, status: `Deployment ${name} does not exist yet` };
   const generation = (dep.metadata.generation as number | undefined) ?? 0;
   const st = (dep.status ?? {}) as DeploymentStatus;
@@ -27,7 +30,8 @@ export function evaluateRollout(dep: KubeObject | undefined, name: string): Eval
   }
   const progressing = findCondition(dep, 'Progressing');
   if (progressing?.reason === 'ProgressDeadlineExceeded') {
-    return { done: true, value: { ok: false, reason: progressing.message ?? 'progress deadline exceeded', deployment: dep } };
+    const reason = progressing.message ?? 'progress deadline exceeded';
+    return { done: true, value: { ok: false, reason, deployment: dep } };
   }
   const wanted = (dep.spec as { replicas?: number } | undefined)?.replicas ?? 1;
   const updated = st.updatedReplicas ?? 0;
@@ -74,7 +78,8 @@ export async function waitForRollout(
       ),
   });
   if (outcome.ok) return;
-  const { evidence } = await gatherEvidence(deps.transport, evidenceFor(outcome.deployment), AbortSignal.timeout(10_000));
+  const query = evidenceFor(outcome.deployment);
+  const { evidence } = await gatherEvidence(deps.transport, query, AbortSignal.timeout(10_000));
   const causes = diagnose(evidence);
   throw new TodoInfraError(
     'KUBE_ROLLOUT_FAILED',
