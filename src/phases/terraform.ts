@@ -117,7 +117,7 @@ export function createTerraformPhase(deps: TerraformPhaseDeps = {}): Phase {
         {
           action: 'wait',
           what: 'cluster ACTIVE and node pool created',
-          detail: 'typically 10–20 minutes',
+          detail: 'terraform waits for each resource; the node pool takes longest',
         },
       ];
     },
