@@ -104,3 +104,28 @@ export const SIMULATOR_CHART = new URL(
   '../fixtures/charts/ingress-nginx-simulator',
   import.meta.url,
 ).pathname;
+
+/**
+ * A local HTTP server playing "the app behind the load balancer": the simulated LB address is
+ * 127.0.0.1, and apps.publicUrl points the checks at this port.
+ */
+export async function startAppServer(
+  routes: Record<string, number>,
+  fallback = 404,
+): Promise<{ url: string; hits: string[]; stop(): Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const hits: string[] = [];
+  const server = createServer((req, res) => {
+    hits.push(req.url ?? '');
+    const status = routes[req.url ?? ''] ?? fallback;
+    res.writeHead(status, { 'content-type': 'text/plain' });
+    res.end(`status ${status}\n`);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    hits,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
