@@ -18,11 +18,23 @@ import { kubeconfigPhase } from './kubeconfig.js';
 import { registryPhase } from './ocir.js';
 import { pipelinePhase } from './pipeline.js';
 import { preflightPhase } from './preflight.js';
-import { terraformPhase } from './terraform.js';
+import { createTerraformPhase } from './terraform.js';
 
 const phases: Phase[] = [
   preflightPhase,
-  terraformPhase,
+  createTerraformPhase({
+    // The checkpoint asks OCI, not Kubernetes: no kubeconfig exists yet when it first runs.
+    clusterState: async (ctx, out) => {
+      const { clusterStateFromConfig } = await import('../oci/cluster.js');
+      return clusterStateFromConfig(ctx.config, ctx.log, out.clusterId, out.region);
+    },
+    readyNodes: async (ctx, out) => {
+      const { activeNodeCount } = await import('../oci/node-pool.js');
+      return activeNodeCount(ctx.config, ctx.log, out.nodePoolId, out.region);
+    },
+    listAvailabilityDomains: async (ctx) =>
+      (await import('../oci/cluster.js')).availabilityDomainsFromConfig(ctx.config, ctx.log),
+  }),
   kubeconfigPhase,
   basePhase,
   registryPhase,
