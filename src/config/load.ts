@@ -8,6 +8,7 @@ import { parseDocument as yamlParseDocument } from 'yaml';
 import { usageError } from '../core/errors.js';
 import { configSchema, configShape, type Config } from './schema.js';
 import { coerce, leaves, type Leaf } from './walk.js';
+import { describeIssue } from './issues.js';
 import { deepMerge, getPath, isPlain, setPath, type Plain } from './merge.js';
 
 export const DEFAULT_CONFIG_FILE = 'todo-infra.yaml';
@@ -79,13 +80,12 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   const merged = [fileData, envData, flagData].reduce((acc, layer) => deepMerge(acc, layer), promptData);
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const path = issue.path.map(String).join('.');
+    for (const { path, message } of parsed.error.issues.flatMap((i) => describeIssue(i, configLeaves()))) {
       const from = origins.get(path);
       const where = from?.origin === 'env' ? ` (from ${from.name})`
         : from?.origin === 'flag' ? ' (from a flag)'
           : '';
-      problems.push(`${path || '(top level)'}${where}: ${issue.message}`);
+      problems.push(`${path || '(top level)'}${where}: ${message}`);
     }
   }
   if (problems.length > 0 || !parsed.success) {

@@ -18,48 +18,53 @@ export const configShape = z.strictObject({
   target: z.enum(['oke', 'existing']).default('oke'),
   kube: kube.prefault({}),
   oci: oci.prefault({}),
-  network: network.prefault({}),
-  cluster: cluster.prefault({}),
+  // Section rules are attached to their section, not the whole file: zod skips an object's
+  // refinements once any field under it failed to parse, and one typo elsewhere must not hide
+  // an overlapping subnet or an over-allowance cluster.
+  network: network.superRefine(checkNetwork).prefault({}),
+  cluster: cluster.superRefine(checkFreeTier).prefault({}),
   terraform: terraform.prefault({}),
   registry: registry.prefault({}),
   charts,
   ingress: ingress.prefault({}),
   kafka: kafka.prefault({}),
   dapr: dapr.prefault({}),
-  apps: apps.prefault({}),
+  apps: apps.superRefine(checkHpa).prefault({}),
   monitoring: monitoring.prefault({}),
   hardening: hardening.prefault({}),
   pipeline: pipeline.prefault({}),
   secrets: secrets.prefault({}),
 });
 
+/** Rules that span sections; they run once every section parsed. */
 export const configSchema = configShape.superRefine((cfg, ctx) => {
-  checkNetwork(cfg.network, ctx);
-  checkFreeTier(cfg.cluster, ctx);
   checkTopics(cfg, ctx);
-  for (const [name, comp] of [['frontend', cfg.apps.frontend], ['backend', cfg.apps.backend]] as const) {
-    if (comp.hpa.minReplicas > comp.hpa.maxReplicas) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['apps', name, 'hpa', 'minReplicas'],
-        message: `is above maxReplicas (${comp.hpa.maxReplicas}); lower it or raise maxReplicas`,
-      });
-    }
-  }
 });
 
 export type Config = z.infer<typeof configSchema>;
 /** What a user may write: every field optional where a default exists. */
 export type ConfigInput = z.input<typeof configSchema>;
 
-function checkNetwork(net: Config['network'], ctx: z.RefinementCtx): void {
+function checkHpa(a: z.infer<typeof apps>, ctx: z.RefinementCtx): void {
+  for (const [name, comp] of [['frontend', a.frontend], ['backend', a.backend]] as const) {
+    if (comp.hpa.minReplicas > comp.hpa.maxReplicas) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [name, 'hpa', 'minReplicas'],
+        message: `is above maxReplicas (${comp.hpa.maxReplicas}); lower it or raise maxReplicas`,
+      });
+    }
+  }
+}
+
+function checkNetwork(net: z.infer<typeof network>, ctx: z.RefinementCtx): void {
   const fields = ['vcnCidr', 'publicSubnetCidr', 'privateSubnetCidr'] as const;
   const parsed = new Map<string, ReturnType<typeof parseCidr>>();
   for (const field of fields) {
     const result = parseCidr(net[field]);
     parsed.set(field, result);
     if (typeof result === 'string') {
-      ctx.addIssue({ code: 'custom', path: ['network', field], message: result });
+      ctx.addIssue({ code: 'custom', path: [field], message: result });
     }
   }
   const vcn = parsed.get('vcnCidr');
@@ -70,7 +75,7 @@ function checkNetwork(net: Config['network'], ctx: z.RefinementCtx): void {
       if (typeof sub === 'object' && sub && !contains(vcn, sub)) {
         ctx.addIssue({
           code: 'custom',
-          path: ['network', field],
+          path: [field],
           message: `${sub.text} is outside the VCN ${vcn.text}; pick a range inside it`,
         });
       }
@@ -79,20 +84,20 @@ function checkNetwork(net: Config['network'], ctx: z.RefinementCtx): void {
   if (typeof pub === 'object' && pub && typeof priv === 'object' && priv && overlaps(pub, priv)) {
     ctx.addIssue({
       code: 'custom',
-      path: ['network', 'privateSubnetCidr'],
+      path: ['privateSubnetCidr'],
       message: `${priv.text} overlaps the public subnet ${pub.text}; subnets must not overlap`,
     });
   }
 }
 
-function checkFreeTier(c: Config['cluster'], ctx: z.RefinementCtx): void {
+function checkFreeTier(c: z.infer<typeof cluster>, ctx: z.RefinementCtx): void {
   if (c.allowBeyondFreeTier || c.nodeShape !== 'VM.Standard.A1.Flex') return;
   const ocpus = c.nodeCount * c.ocpusPerNode;
   const mem = c.nodeCount * c.memoryGbPerNode;
   if (ocpus > FREE_TIER.ocpus) {
     ctx.addIssue({
       code: 'custom',
-      path: ['cluster', 'ocpusPerNode'],
+      path: ['ocpusPerNode'],
       message:
         `${c.nodeCount} node(s) × ${c.ocpusPerNode} OCPU = ${ocpus} OCPU exceeds the Always Free ` +
         `${FREE_TIER.ocpus} OCPU; reduce it or set cluster.allowBeyondFreeTier: true`,
@@ -101,7 +106,7 @@ function checkFreeTier(c: Config['cluster'], ctx: z.RefinementCtx): void {
   if (mem > FREE_TIER.memoryGb) {
     ctx.addIssue({
       code: 'custom',
-      path: ['cluster', 'memoryGbPerNode'],
+      path: ['memoryGbPerNode'],
       message:
         `${c.nodeCount} node(s) × ${c.memoryGbPerNode} GB = ${mem} GB exceeds the Always Free ` +
         `${FREE_TIER.memoryGb} GB; reduce it or set cluster.allowBeyondFreeTier: true`,

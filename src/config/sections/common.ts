@@ -1,11 +1,11 @@
 // Building blocks shared by the config sections.
 import { z } from 'zod';
-import { isOcid } from '../ocid.js';
+import { ocidPattern } from '../ocid.js';
 
 /** An OCID of one of the given resource types (any type when none is given). */
 export function ocid(...types: string[]) {
   const what = types.length > 0 ? `an OCID of a ${types.join(' or ')}` : 'an OCID';
-  return z.string().refine((v) => isOcid(v, ...types), {
+  return z.string().regex(ocidPattern(...types), {
     message: `must be ${what}, like ocid1.${types[0] ?? 'compartment'}.oc1..aaaaaaaa…`,
   });
 }
