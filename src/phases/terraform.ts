@@ -10,11 +10,12 @@
 // Whether the cluster is ACTIVE and its nodes Ready needs the OCI and Kubernetes layers; they
 // plug in through TerraformPhaseDeps (clusterState, readyNodes). Unwired checks are named
 // in the checkpoint's detail rather than silently passed.
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { CheckResult, Phase, PhaseContext, PlanItem } from '../engine/phase.js';
 import type { CapacityPolicy } from '../terraform/capacity.js';
-import { moduleHash, shippedModuleDir } from '../terraform/module.js';
+import { moduleFiles, moduleHash, shippedModuleDir } from '../terraform/module.js';
 import { toTerraformOutputs, type TerraformOutputs } from '../terraform/outputs.js';
 import { provision, readStackOutputs } from '../terraform/provision.js';
 import { stackVars, terraformDir } from '../terraform/stack.js';
@@ -139,6 +140,23 @@ export function createTerraformPhase(deps: TerraformPhaseDeps = {}): Phase {
     },
 
     checkpoint: (ctx) => checkCluster(ctx, deps),
+
+    // The module as the runbook lays it out (T008, T011–T026, T013), for users who keep and
+    // apply the files themselves. The variables example is the module's own, not the user's
+    // values: those depend on the OCI profile on this machine and would not be deterministic.
+    render: () => {
+      const dir = shippedModuleDir();
+      const tf = moduleFiles(dir)
+        .filter((f) => f.endsWith('.tf'))
+        .map((f) => ({
+          path: `infrastructure/terraform/oci/${f}`,
+          content: readFileSync(join(dir, f), 'utf8'),
+        }));
+      const example = join(dir, 'terraform.tfvars.example');
+      if (!existsSync(example)) return tf;
+      const content = readFileSync(example, 'utf8');
+      return [...tf, { path: 'infrastructure/terraform/terraform.tfvars.example', content }];
+    },
   };
 }
 
