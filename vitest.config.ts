@@ -22,7 +22,7 @@ function testFiles(dir: string): string[] {
 // Known gap: the real oracle/oci provider cannot be fetched here (the Go module proxy answers
 // 403 "not available" for every version of github.com/oracle/terraform-provider-oci), so the
 // test that runs `npm run validate:terraform` against it cannot pass on this machine. It stays
-// runnable by name (`npx vitest run test/terraform/module.test.ts`); put it back in the suite as
+// what `npm run validate:terraform` does by hand; put it back in the suite as
 // soon as test/tools/terraform-provider-oci.ts can build the provider.
 const needsUnavailableProvider = ['test/terraform/module.test.ts'];
 
