@@ -21,8 +21,8 @@ function testFiles(dir: string): string[] {
 
 // Known gap: the real oracle/oci provider cannot be fetched here (the Go module proxy answers
 // 403 "not available" for every version of github.com/oracle/terraform-provider-oci), so the
-// test that runs `npm run validate:terraform` against it cannot pass on this machine. It stays
-// what `npm run validate:terraform` does by hand; put it back in the suite as
+// test that runs `npm run validate:terraform` against it cannot pass on this machine. The same
+// check runs by hand with `npm run validate:terraform`; put the test back in the suite as
 // soon as test/tools/terraform-provider-oci.ts can build the provider.
 const needsUnavailableProvider = ['test/terraform/module.test.ts'];
 
