@@ -75,6 +75,13 @@ export interface Kube {
   /** Can the current identity (or an impersonated one) do this? */
   canI(check: AccessCheck): Promise<boolean>;
 
+  /**
+   * Optional — an implementation may not offer it, and callers must then say what they could
+   * not check: forwards 127.0.0.1:<localPort> to `port` inside the pod (kubectl port-forward).
+   * Used to reach a Dapr sidecar's HTTP API, which listens on the pod's loopback only.
+   */
+  portForward?(namespace: string, pod: string, port: number): Promise<PortForward>;
+
   /** The API server's version (gitVersion, e.g. "v1.36.3"); also a reachability check. */
   serverVersion(): Promise<string>;
   /** Closes pooled connections so the process can exit; the instance is unusable afterwards. */
@@ -89,4 +96,9 @@ export interface AccessCheck {
   subresource?: string;
   /** Impersonate this user (e.g. system:serviceaccount:todo-app:github-actions). */
   asUser?: string;
+}
+
+export interface PortForward {
+  localPort: number;
+  close(): Promise<void>;
 }
