@@ -1,7 +1,8 @@
 // `up --dry-run`: each phase's plan in order, marked with what a real run would skip. Touches
 // nothing: no lock, no journal write, no cloud or cluster change.
+import { toTodoInfraError, type TodoInfraError } from '../../core/errors.js';
 import { hashInputs } from '../../engine/hash.js';
-import type { Phase, PhaseContext, PhaseId } from '../../engine/phase.js';
+import type { Phase, PhaseContext, PhaseId, PlanItem } from '../../engine/phase.js';
 import { allPhases } from '../../phases/registry.js';
 import type { Session } from '../session.js';
 import { writeJsonLine } from '../ui/json.js';
@@ -22,20 +23,41 @@ export async function printPlan(
       lines.push(`- ${id}: skipped (not needed with --target existing)`);
       continue;
     }
-    const previous = session.journal.get(id);
-    const unchanged = previous?.status === 'succeeded' && previous.inputHash === hashInputs(phase.inputs(ctx));
-    const items = await phase.plan(ctx);
-    emit(session, phase, items, unchanged ? 'unchanged' : undefined);
+    // A phase may be unable to plan before earlier phases ran (e.g. apps needs the image
+    // prefix the registry phase records). That is shown in its place instead of hiding the
+    // plan of every other phase behind one error.
+    let items: PlanItem[] = [];
+    let unchanged = false;
+    let problem: TodoInfraError | undefined;
+    try {
+      const previous = session.journal.get(id);
+      unchanged = previous?.status === 'succeeded' && previous.inputHash === hashInputs(phase.inputs(ctx));
+      items = await phase.plan(ctx);
+    } catch (err) {
+      problem = toTodoInfraError(err, id);
+    }
+    emit(session, phase, items, unchanged ? 'unchanged' : undefined, problem);
     lines.push(`- ${id}: ${phase.title}${unchanged ? ' (unchanged since last run; re-checked only)' : ''}`);
     for (const item of items) {
       lines.push(`    ${item.action.padEnd(7)} ${item.what}${item.detail ? ` — ${item.detail}` : ''}`);
+    }
+    if (problem) {
+      lines.push(`    cannot plan yet: ${problem.message}`);
+      if (problem.hint) lines.push(`    fix: ${problem.hint}`);
     }
   }
   if (session.globals.output === 'text') process.stdout.write(lines.join('\n') + '\n');
   return 0;
 }
 
-function emit(session: Session, phase: Phase, items: unknown[], skip?: 'unchanged' | 'target'): void {
+function emit(
+  session: Session,
+  phase: Phase,
+  items: unknown[],
+  skip?: 'unchanged' | 'target',
+  problem?: TodoInfraError,
+): void {
   if (session.globals.output !== 'json') return;
-  writeJsonLine({ type: 'plan', phase: phase.id, title: phase.title, items, skip });
+  const error = problem ? { code: problem.code, message: problem.message, hint: problem.hint } : undefined;
+  writeJsonLine({ type: 'plan', phase: phase.id, title: phase.title, items, skip, error });
 }
