@@ -7,7 +7,10 @@
 // - `get deployment NAME`: the resource builder GETs the object.
 // - `set image deployment/NAME`: builder GET, then a strategic-merge PATCH of the Deployment.
 // - `rollout status deployment/NAME`: builder GET, then LIST + WATCH of deployments with a
-//   metadata.name field selector (watchtools.UntilWithSync); no ReplicaSet access.
+//   metadata.name field selector (watchtools.UntilWithSync); no ReplicaSet access. kubectl
+//   1.35+ (client-go WatchListClient on) lists through a watch and falls back to LIST; up to
+//   1.34 (what the workflows install for a 1.34 cluster) it uses LIST. WATCH matters only
+//   while a rollout is still going. test/pipeline/deploy-cluster.test.ts shows each one needed.
 // - `rollout undo deployment/NAME`: GET of the Deployment, LIST of ReplicaSets by the
 //   Deployment's label selector to find the revision, then a PATCH of the Deployment.
 import type { Config } from '../config/schema.js';
