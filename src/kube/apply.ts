@@ -1,8 +1,9 @@
 // Server-side apply of a batch of objects, in dependency order (order.ts). Each object is
 // read first, then applied with field manager "todo-infra" and fieldValidation=Strict: an
 // unknown or duplicated field is an error naming the field, not a silently dropped setting.
-// The result per object compares resourceVersions — the server skips the write when an apply
-// changes nothing, so an unchanged re-apply keeps its resourceVersion and reports "unchanged".
+// The result per object compares the object before and after — the server skips the write
+// when an apply changes nothing, so an unchanged re-apply keeps its resourceVersion and
+// reports "unchanged".
 // A dry run (dryRun=All) goes through the same validation and admission without persisting.
 import type { Logger } from '../core/log.js';
 import { changedPaths } from './diff.js';
@@ -130,11 +131,23 @@ async function applyOne(
     deps.logger.verbose(`${what}: created`);
     return { ref, action: 'created' };
   }
+  // Not the resourceVersion alone: controllers bump it for status writes at any moment (a
+  // Deployment's replicas), and the server itself writes once when it first records field
+  // ownership of an object created without any (a bare Namespace). Our apply changed
+  // something only if content differs or our manager's field set moved.
   const paths = changedPaths(before, after);
-  const unchanged = options.dryRun
-    ? paths.length === 0
-    : before.metadata.resourceVersion === after.metadata.resourceVersion;
+  const sameRv = before.metadata.resourceVersion === after.metadata.resourceVersion;
+  const sameContent = paths.length === 0 && ownEntry(before) === ownEntry(after);
+  // A dry run stores nothing, so its resourceVersion never moves: only content can tell.
+  const unchanged = options.dryRun ? sameContent : sameRv || sameContent;
   const action = unchanged ? 'unchanged' : 'configured';
   deps.logger.verbose(`${what}: ${action}${paths.length ? ` (${paths.join(', ')})` : ''}`);
   return unchanged ? { ref, action } : { ref, action, changedPaths: paths };
+}
+
+/** Our server-side-apply managedFields entry, serialised for comparison ('' when absent). */
+function ownEntry(object: KubeObject): string {
+  const fields = (object.metadata.managedFields ?? []) as { manager?: string; operation?: string }[];
+  const entry = fields.find((f) => f.manager === FIELD_MANAGER && f.operation === 'Apply');
+  return entry ? JSON.stringify(entry) : '';
 }

@@ -48,7 +48,32 @@ interface Classified {
   hint: string;
 }
 
+/**
+ * Failures that repeat identically however often they are retried, even when the server
+ * labels them 500: a server-side apply body that does not fit the schema is reported as
+ * "failed to create typed patch object ... field not declared in schema" with code 500.
+ */
+const SCHEMA_MISMATCH =
+  /field not declared in schema|failed to create typed patch object|strict decoding error|unknown field/;
+
+export function isPermanentFailure(body: unknown): boolean {
+  const message = asStatus(body)?.message;
+  return message !== undefined && SCHEMA_MISMATCH.test(message);
+}
+
 function classify(status: number, reason: string | undefined, message: string): Classified {
+  if (SCHEMA_MISMATCH.test(message)) {
+    const field = /(\.[^\s:]+): field not declared in schema/.exec(message)?.[1]
+      ?? /unknown field "([^"]+)"/.exec(message)?.[1];
+    return {
+      code: 'KUBE_INVALID',
+      source: 'user',
+      hint: field
+        ? `Remove or correct ${field}: the API server's schema for this kind has no such field ` +
+          '(misspelt, wrongly indented, or from another apiVersion).'
+        : "Fix the manifest to match the API server's schema for this kind.",
+    };
+  }
   if (status === 401) {
     return {
       code: 'KUBE_UNAUTHORIZED',

@@ -13,7 +13,7 @@ import {
 } from '@kubernetes/client-node';
 import { TodoInfraError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import { apiError } from './errors.js';
+import { apiError, isPermanentFailure } from './errors.js';
 import {
   backoffDelay,
   defaultRetryPolicy,
@@ -89,7 +89,8 @@ export class Transport {
       }
       this.logger.debug(`${req.method} ${req.path} → ${status} (${Date.now() - started} ms)`);
       if (status < 300 || req.accept?.includes(status)) return { status, body: body as T };
-      if (isTransientStatus(status) && attempt < this.policy.attempts) {
+      const transient = isTransientStatus(status) && !isPermanentFailure(body);
+      if (transient && attempt < this.policy.attempts) {
         await this.pause(attempt, parseRetryAfter(retryAfter), `HTTP ${status}`, req);
         continue;
       }
