@@ -13,11 +13,14 @@ import type { Phase, PhaseId } from '../engine/phase.js';
 import { notImplemented } from './not-implemented.js';
 import { appsPhase } from './apps.js';
 import { basePhase } from './base.js';
+import { daprPhase } from './dapr.js';
 import { ingressPhase } from './ingress.js';
+import { kafkaPhase } from './kafka.js';
 import { kubeconfigPhase } from './kubeconfig.js';
 import { registryPhase } from './ocir.js';
 import { pipelinePhase } from './pipeline.js';
 import { preflightPhase } from './preflight.js';
+import { strimziPhase } from './strimzi.js';
 import { createTerraformPhase } from './terraform.js';
 
 const phases: Phase[] = [
@@ -39,9 +42,9 @@ const phases: Phase[] = [
   basePhase,
   registryPhase,
   ingressPhase,
-  notImplemented('strimzi', 'Strimzi Kafka operator', ['base'], ['T067–T071']),
-  notImplemented('kafka', 'Kafka cluster and topics', ['strimzi'], ['T072–T084']),
-  notImplemented('dapr', 'Dapr control plane and components', ['base'], ['T085–T101']),
+  strimziPhase,
+  kafkaPhase,
+  daprPhase,
   appsPhase,
   notImplemented('workers', 'Event workers and subscriptions', ['apps', 'kafka', 'dapr'],
     ['T121–T140']),
