@@ -11,7 +11,7 @@ import { writeJsonLine } from './ui/json.js';
 export async function finishRun(session: Session, summary: RunSummary, command: string): Promise<number> {
   const result = summary.interrupted ? 'interrupted' : summary.failed.length > 0 ? 'failed' : 'succeeded';
   session.journal.setRun({
-    id: summary.runId, command, startedAt: new Date().toISOString(),
+    id: summary.runId, command, startedAt: summary.startedAt,
     finishedAt: new Date().toISOString(), result, debugLog: debugLogFile(),
   });
   const { output } = session.globals;
@@ -27,7 +27,7 @@ export async function finishRun(session: Session, summary: RunSummary, command: 
   }
   if (result === 'succeeded') return ExitCode.ok;
   await session.close();
-  const resume = resumeCommand(summary);
+  const resume = resumeCommand(summary, command);
   if (summary.interrupted) {
     if (output === 'text') process.stderr.write(`${command}: interrupted (${counts})\nResume: ${resume}\n`);
     return ExitCode.interrupted;
@@ -39,11 +39,12 @@ export async function finishRun(session: Session, summary: RunSummary, command: 
 }
 
 /** The same command line again: finished phases are skipped, so it resumes. */
-export function resumeCommand(summary: RunSummary): string {
+export function resumeCommand(summary: RunSummary, command: string): string {
   const args = process.argv.slice(2).filter((a) => a !== '--dry-run');
   const failedPhase = summary.failed[0]?.phase;
   const again = formatCommand('todo-infra', args);
-  return failedPhase && args[0] !== 'phase'
+  // `command` is 'up' or 'phase <id>'; argv may start with global options (-o json phase …).
+  return failedPhase && !command.startsWith('phase ')
     ? `${again}   (or only this phase: todo-infra phase ${failedPhase})`
     : again;
 }

@@ -52,8 +52,15 @@ export async function openSession(globals: Globals, options: SessionOptions): Pr
   if (lock?.tookOverFrom) {
     log.warn(`took over a stale lock left by pid ${lock.tookOverFrom.pid} (${lock.tookOverFrom.command})`);
   }
-  const journal = Journal.load(globals.stateDir);
-  if (options.lock) journal.markRunningInterrupted();
+  let journal: Journal;
+  try {
+    journal = Journal.load(globals.stateDir);
+    if (options.lock) journal.markRunningInterrupted();
+  } catch (err) {
+    // No session is returned, so nobody would call close(): release the lock here.
+    lock?.release();
+    throw err;
+  }
 
   const controller = new AbortController();
   let interrupts = 0;

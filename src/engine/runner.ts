@@ -25,6 +25,8 @@ export interface RunOptions {
 
 export interface RunSummary {
   runId: string;
+  /** When runPhases was called (ISO time), for the journal's run record. */
+  startedAt: string;
   succeeded: PhaseId[];
   skipped: PhaseId[];
   failed: { phase: PhaseId; error: TodoInfraError }[];
@@ -44,7 +46,8 @@ export async function runPhases(options: RunOptions): Promise<RunSummary> {
   const byId = new Map(options.all.map((p) => [p.id, p]));
   const selected = new Set(options.selected);
   const summary: RunSummary = {
-    runId, succeeded: [], skipped: [], failed: [], blocked: [], interrupted: false,
+    runId, startedAt: new Date().toISOString(), succeeded: [], skipped: [], failed: [], blocked: [],
+    interrupted: false,
   };
   const done = new Set<PhaseId>();
   const running = new Map<PhaseId, Promise<void>>();
