@@ -5,8 +5,11 @@
 // (one etcd member without fsync, no leader election, everything on 127.0.0.1).
 //
 // Run directly by Node (type stripping): erasable TypeScript only, no imports from src/.
-import { get as httpGet } from 'node:http';
-import { get as httpsGet } from 'node:https';
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import { LOOPBACK } from './ports.ts';
 import type { Pki } from './pki.ts';
@@ -21,6 +24,8 @@ export interface Ports { etcd: number; etcdPeer: number; apiserver: number;
 
 export interface Layout {
   dataDir: string;
+  /** Unique per control plane, so a probe can tell our etcd from another one. */
+  etcdName: string;
   pki: Pki;
   ports: Ports;
   adminKubeconfig: string;
@@ -34,10 +39,10 @@ const url = (scheme: string, port: number): string => `${scheme}://${LOOPBACK}:$
 export function etcdArgs(l: Layout): string[] {
   const client = url('http', l.ports.etcd);
   const peer = url('http', l.ports.etcdPeer);
-  return ['--name=todo-infra-test', `--data-dir=${join(l.dataDir, 'etcd')}`,
+  return [`--name=${l.etcdName}`, `--data-dir=${join(l.dataDir, 'etcd')}`,
     `--listen-client-urls=${client}`, `--advertise-client-urls=${client}`,
     `--listen-peer-urls=${peer}`, `--initial-advertise-peer-urls=${peer}`,
-    `--initial-cluster=todo-infra-test=${peer}`, '--initial-cluster-state=new',
+    `--initial-cluster=${l.etcdName}=${peer}`, '--initial-cluster-state=new',
     // Throwaway data on a shared 2-core machine: durability buys nothing here.
     '--unsafe-no-fsync=true'];
 }
@@ -110,25 +115,52 @@ export function kwokArgs(l: Layout): string[] {
   return [`--kubeconfig=${l.adminKubeconfig}`, `--config=${l.kwokConfig}`,
     '--manage-all-nodes=false',
     `--manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION}=${KWOK_NODE_ANNOTATION_VALUE}`,
-    `--server-address=${LOOPBACK}:${l.ports.kwok}`];
+    `--server-address=${LOOPBACK}:${l.ports.kwok}`,
+    `--tls-cert-file=${l.pki.kwokServing.cert}`, `--tls-private-key-file=${l.pki.kwokServing.key}`];
+}
+
+export interface ProbeTarget {
+  scheme: 'http' | 'https';
+  port: number;
+  path: string;
+  /** POST this JSON body instead of a GET. */
+  body?: string;
+  /** https: the CA file that must have signed the server's certificate. */
+  caFile?: string;
+  /** https: file whose first certificate the server must present (self-signed serving certs). */
+  certFile?: string;
 }
 
 /**
- * GETs a component's health endpoint; resolves with the body on HTTP 200, else throws.
- * Certificates are not verified: the components' own self-signed serving certs are only
- * probed for liveness on loopback; every API call goes through the verified admin client.
+ * Calls a component's endpoint; resolves with the body on HTTP 200, else throws. Identity
+ * matters as much as health: with several control planes on one machine a port can briefly
+ * belong to someone else, so https probes check the server certificate (signed by our CA, or
+ * exactly the one the component generated in its cert dir).
  */
-export function probe(scheme: 'http' | 'https', port: number, path: string): Promise<string> {
+export function probe(t: ProbeTarget): Promise<string> {
   return new Promise((resolve, reject) => {
-    const opts = { host: LOOPBACK, port, path, timeout: 3000, rejectUnauthorized: false };
-    const req = (scheme === 'https' ? httpsGet : httpGet)(opts, (res) => {
+    const tls = t.scheme === 'https'
+      ? { ca: t.caFile ? readFileSync(t.caFile) : undefined, rejectUnauthorized: !!t.caFile } : {};
+    const req = (t.scheme === 'https' ? httpsRequest : httpRequest)({ host: LOOPBACK,
+      port: t.port, path: t.path, method: t.body ? 'POST' : 'GET', timeout: 3000, agent: false,
+      headers: t.body ? { 'content-type': 'application/json' } : {}, ...tls }, (res) => {
+      if (t.certFile) {
+        const served = (res.socket as TLSSocket).getPeerCertificate().raw;
+        const ours = new X509Certificate(readFileSync(t.certFile)).raw;
+        if (!served || !ours.equals(served)) {
+          res.destroy();
+          reject(new Error(`port ${t.port} is served by another process`));
+          return;
+        }
+      }
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => { body += c; });
       res.on('end', () => res.statusCode === 200 ? resolve(body)
-        : reject(new Error(`${path}: HTTP ${res.statusCode} ${body.slice(0, 300)}`)));
+        : reject(new Error(`${t.path}: HTTP ${res.statusCode} ${body.slice(0, 300)}`)));
     });
-    req.on('timeout', () => req.destroy(new Error(`${path}: no answer within 3s`)));
+    req.on('timeout', () => req.destroy(new Error(`${t.path}: no answer within 3s`)));
     req.on('error', reject);
+    req.end(t.body);
   });
 }

@@ -7,18 +7,19 @@
 //
 // Run directly by Node (type stripping): erasable TypeScript only, no imports from src/.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { ensureTools } from '../tools/build.ts';
 import { apiserverArgs, controllerManagerArgs, etcdArgs, KUBERNETES_SERVICE_IP, kwokArgs,
   probe, schedulerArgs, type Layout } from './components.ts';
 import { installCrds, sharedCrdsDir } from './crds.ts';
-import { createDataDir, finalizeDataDir, isMarkedFailed, reapOrphans, writeOwner } from './datadir.ts';
+import { clusterRoot, createDataDir, finalizeDataDir, isMarkedFailed, markFailed, reapOrphans,
+  writeOwner } from './datadir.ts';
 import { kubeClient } from './kube-client.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { kwokConfigYaml } from './kwok-config.ts';
 import { createFakeNodes, DEFAULT_NODE_SHAPE, nodeIsReady, type NodeShape } from './nodes.ts';
 import { createPki } from './pki.ts';
-import { freePorts } from './ports.ts';
+import { reservePorts, type PortReservation } from './ports.ts';
 import { onEmergency, startComponent, stopComponents, type Component } from './procs.ts';
 import { waitFor } from './wait.ts';
 
@@ -71,7 +72,9 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
   const components: Component[] = [];
   const owner = { ownerPid: process.pid, components: {} as Record<string, { pid: number; bin: string }> };
   writeOwner(dataDir, owner);
+  let reservation: PortReservation | undefined;
   const dropEmergency = onEmergency(() => {
+    reservation?.release();
     const kept = finalizeDataDir(dataDir, true);
     if (kept) process.stderr.write(`[cluster] interrupted; component logs kept in ${kept}\n`);
   });
@@ -84,6 +87,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     await stopComponents(rest);
     if (apiC) await stopComponents([apiC]);
     if (etcdC) await stopComponents([etcdC]);
+    reservation?.release();
     dropEmergency();
     const keep = stopOpts.keepLogs === true || isMarkedFailed(dataDir) ||
       process.env.TODO_INFRA_KEEP_CLUSTER_LOGS === '1';
@@ -94,18 +98,25 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
   const launch = (name: string, bin: string, args: string[], env?: NodeJS.ProcessEnv): Component => {
     const c = startComponent(name, bin, args, logsDir, env);
     components.push(c);
+    // A component dying mid-suite turns later failures into puzzles: say so, keep the logs.
+    void c.exited.then((why) => {
+      if (stopped) return;
+      log(`${name} exited unexpectedly (${why}); see ${c.logFile}`);
+      markFailed(dataDir);
+    });
     owner.components[name] = { pid: c.pid, bin };
     writeOwner(dataDir, owner);
     return c;
   };
 
   try {
-    const [etcd, etcdPeer, apiserver, controllerManager, scheduler, kwok] = await freePorts(6);
+    reservation = await reservePorts(6, clusterRoot());
+    const [etcd, etcdPeer, apiserver, controllerManager, scheduler, kwok] = reservation.ports;
     const ports = { etcd: etcd!, etcdPeer: etcdPeer!, apiserver: apiserver!,
       controllerManager: controllerManager!, scheduler: scheduler!, kwok: kwok! };
     const pki = createPki(dataDir, KUBERNETES_SERVICE_IP);
     const server = `https://127.0.0.1:${ports.apiserver}`;
-    const layout: Layout = { dataDir, pki, ports,
+    const layout: Layout = { dataDir, etcdName: basename(dataDir), pki, ports,
       adminKubeconfig: join(dataDir, 'kubeconfig'),
       controllerManagerKubeconfig: join(dataDir, 'controller-manager.kubeconfig'),
       schedulerKubeconfig: join(dataDir, 'scheduler.kubeconfig'),
@@ -124,8 +135,11 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     };
 
     const etcdProc = launch('etcd', bins.etcd!, etcdArgs(layout));
-    await ready(etcdProc, 'etcd /health', async () =>
-      JSON.parse(await probe('http', ports.etcd, '/health')).health === 'true');
+    // /health cannot tell etcds apart; the member list names ours.
+    await ready(etcdProc, 'etcd /health and member name', async () =>
+      JSON.parse(await probe({ scheme: 'http', port: ports.etcd, path: '/health' })).health ===
+        'true' && JSON.parse(await probe({ scheme: 'http', port: ports.etcd,
+        path: '/v3/cluster/member/list', body: '{}' })).members?.[0]?.name === layout.etcdName);
 
     const apiProc = launch('kube-apiserver', bins['kube-apiserver']!, apiserverArgs(layout));
     const client = kubeClient(layout.adminKubeconfig);
@@ -141,9 +155,15 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       launch('kube-scheduler', bins['kube-scheduler']!, schedulerArgs(layout)),
       launch('kwok', bins.kwok!, kwokArgs(layout), { ...process.env, HOME: kwokHome }),
     ];
-    const healthPorts = [ports.controllerManager, ports.scheduler, ports.kwok];
+    const targets = [
+      { scheme: 'https' as const, port: ports.controllerManager, path: '/healthz',
+        certFile: join(dataDir, 'controller-manager', 'kube-controller-manager.crt') },
+      { scheme: 'https' as const, port: ports.scheduler, path: '/healthz',
+        certFile: join(dataDir, 'scheduler', 'kube-scheduler.crt') },
+      { scheme: 'https' as const, port: ports.kwok, path: '/healthz', caFile: pki.caCert },
+    ];
     await Promise.all(others.map((c, i) => ready(c, `${c.name} /healthz`, () =>
-      probe(c.name === 'kwok' ? 'http' : 'https', healthPorts[i]!, '/healthz'))));
+      probe(targets[i]!))));
 
     const version = String((await client.json('GET', '/version')).gitVersion);
     const shape = { ...DEFAULT_NODE_SHAPE, ...opts.nodeShape };

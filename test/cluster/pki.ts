@@ -28,6 +28,8 @@ export interface Pki {
   /** Separate CA for the aggregation layer's request-header authentication, as kubeadm does. */
   frontProxyCaCert: string;
   frontProxyClient: ClientCert;
+  /** kwok's serving cert: lets the harness tell its own kwok from another process's port. */
+  kwokServing: ClientCert;
 }
 
 const VALID_DAYS = '30';
@@ -100,6 +102,8 @@ export function createPki(dataDir: string, serviceIp: string): Pki {
     { name: 'controller-manager', subject: '/CN=system:kube-controller-manager', usage: 'clientAuth' });
   const scheduler = issue(dir, ca,
     { name: 'scheduler', subject: '/CN=system:kube-scheduler', usage: 'clientAuth' });
+  const kwokServing = issue(dir, ca,
+    { name: 'kwok', subject: '/CN=kwok', usage: 'serverAuth', sans: ['IP:127.0.0.1'] });
   const frontProxyCa = createCa(dir, 'front-proxy-ca');
   const frontProxyClient = issue(dir, frontProxyCa,
     { name: 'front-proxy-client', subject: '/CN=front-proxy-client', usage: 'clientAuth' });
@@ -110,5 +114,5 @@ export function createPki(dataDir: string, serviceIp: string): Pki {
   writeFileSync(saPublicKey, sa.publicKey.export({ type: 'spki', format: 'pem' }));
   return { dir, caCert: ca.cert, caKey: ca.key, servingCert: serving.cert,
     servingKey: serving.key, saPrivateKey, saPublicKey, admin, controllerManager, scheduler,
-    frontProxyCaCert: frontProxyCa.cert, frontProxyClient };
+    frontProxyCaCert: frontProxyCa.cert, frontProxyClient, kwokServing };
 }
