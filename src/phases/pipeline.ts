@@ -51,7 +51,8 @@ function planned(config: Config): Planned[] {
     content,
   }));
   const readmeAbs = join(dir, README_PATH);
-  files.push({ path: README_PATH, content: mergeReadme(readIfExists(readmeAbs), out.readmeSection) });
+  const readme = mergeReadme(readIfExists(readmeAbs), out.readmeSection);
+  files.push({ path: README_PATH, content: readme });
   return files.map((f) => {
     const absolute = join(dir, f.path);
     const current = readIfExists(absolute);
@@ -107,7 +108,9 @@ export const pipelinePhase: Phase = {
     for (const [name, content] of Object.entries(out.texts)) {
       const current = readIfExists(join(dir, WORKFLOW_DIR, name));
       if (current === undefined) problems.push(`${WORKFLOW_DIR}/${name} is missing`);
-      else if (current !== content) problems.push(`${WORKFLOW_DIR}/${name} differs from the render`);
+      else if (current !== content) {
+        problems.push(`${WORKFLOW_DIR}/${name} differs from the render`);
+      }
     }
     const readme = readIfExists(join(dir, README_PATH));
     if (readme === undefined) problems.push(`${README_PATH} is missing`);

@@ -6,7 +6,9 @@
 import type { Config } from '../config/schema.js';
 import { uses } from './actions.js';
 import { checkoutStep } from './ci.js';
-import { IMAGE_PREFIX, deployEnv, deploySteps, ocirLoginStep, requireVarsStep } from './deploy-steps.js';
+import {
+  IMAGE_PREFIX, deployEnv, deploySteps, ocirLoginStep, requireVarsStep,
+} from './deploy-steps.js';
 import { images } from './images.js';
 import { BASH_DEFAULTS, RUNNER, type Job, type Workflow } from './workflow.js';
 

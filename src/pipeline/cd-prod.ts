@@ -6,7 +6,9 @@
 // repository's. If the rollout fails, every Deployment this run changed is rolled back to its
 // previous revision before the job fails.
 import type { Config } from '../config/schema.js';
-import { IMAGE_PREFIX, deployEnv, deploySteps, ocirLoginStep, requireVarsStep } from './deploy-steps.js';
+import {
+  IMAGE_PREFIX, deployEnv, deploySteps, ocirLoginStep, requireVarsStep,
+} from './deploy-steps.js';
 import { images } from './images.js';
 import { imagesExistScript, validateTagScript } from './scripts.js';
 import { BASH_DEFAULTS, RUNNER, script, type Workflow } from './workflow.js';

@@ -33,11 +33,21 @@ function componentJob(name: ComponentName, config: Config): Job | undefined {
   const steps: Step[] = [checkoutStep];
   if (usesNode(commands.map((c) => c[1]))) {
     steps.push(
-      { name: 'Set up Node.js', uses: uses('setupNode'), with: { 'node-version': APP_NODE_VERSION } },
+      {
+        name: 'Set up Node.js',
+        uses: uses('setupNode'),
+        with: { 'node-version': APP_NODE_VERSION },
+      },
       {
         name: 'Install dependencies',
         // npm ci needs a lockfile; without one, fall back rather than fail the first run.
-        run: script('if [ -f package-lock.json ]; then\n  npm ci\nelse\n  npm install --no-audit --no-fund\nfi'),
+        run: script([
+          'if [ -f package-lock.json ]; then',
+          '  npm ci',
+          'else',
+          '  npm install --no-audit --no-fund',
+          'fi',
+        ].join('\n')),
       },
     );
   }
@@ -112,7 +122,8 @@ function scanJob(config: Config): Job {
         // Also after a failed scan (that is when the findings matter); skipped for pull
         // requests from forks, whose token cannot write security events.
         if:
-          "${{ !cancelled() && hashFiles('trivy-*.sarif') != '' && (github.event_name == 'push' || " +
+          "${{ !cancelled() && hashFiles('trivy-*.sarif') != '' && " +
+          "(github.event_name == 'push' || " +
           'github.event.pull_request.head.repo.full_name == github.repository) }}',
         uses: uses('uploadSarif'),
         with: { sarif_file: sarif, category: 'trivy-${{ matrix.image }}' },
@@ -132,7 +143,10 @@ export function ciWorkflow(config: Config): Workflow {
     name: 'CI',
     on: ['push', 'pull_request'],
     permissions: {},
-    concurrency: { group: 'ci-${{ github.workflow }}-${{ github.ref }}', 'cancel-in-progress': true },
+    concurrency: {
+      group: 'ci-${{ github.workflow }}-${{ github.ref }}',
+      'cancel-in-progress': true,
+    },
     defaults: BASH_DEFAULTS,
     jobs,
   };

@@ -64,8 +64,15 @@ export function deploySteps(config: Config, withRollback: boolean): Step[] {
   const steps: Step[] = [
     kubectlStep(config),
     kubeconfigStep,
-    { name: 'Update the Deployments', id: 'deploy', run: script(deployScript(deployTargets(config))) },
-    { name: `Wait for the rollouts (${config.pipeline.rolloutTimeout} each)`, run: script(rolloutStatusScript()) },
+    {
+      name: 'Update the Deployments',
+      id: 'deploy',
+      run: script(deployScript(deployTargets(config))),
+    },
+    {
+      name: `Wait for the rollouts (${config.pipeline.rolloutTimeout} each)`,
+      run: script(rolloutStatusScript()),
+    },
   ];
   if (withRollback) {
     steps.push({

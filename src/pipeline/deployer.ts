@@ -51,7 +51,8 @@ export function deployerRules(): RbacRule[] {
   const byResource = new Map<string, RbacRule>();
   for (const p of DEPLOYER_PERMISSIONS) {
     const key = `${p.apiGroup}/${p.resource}`;
-    const rule = byResource.get(key) ?? { apiGroups: [p.apiGroup], resources: [p.resource], verbs: [] };
+    const rule = byResource.get(key) ??
+      { apiGroups: [p.apiGroup], resources: [p.resource], verbs: [] };
     rule.verbs.push(p.verb);
     byResource.set(key, rule);
   }
@@ -134,7 +135,8 @@ export function deployTargets(config: Config): DeployTarget[] {
     { deployment: 'backend', container: 'backend', repository: repos.backend },
   ];
   for (const w of config.apps.workers) {
-    if (w.enabled) targets.push({ deployment: w.appId, container: w.appId, repository: repos.worker });
+    if (!w.enabled) continue;
+    targets.push({ deployment: w.appId, container: w.appId, repository: repos.worker });
   }
   return targets;
 }

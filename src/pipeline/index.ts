@@ -36,7 +36,10 @@ export function renderPipeline(config: Config): PipelineOutput {
 export function pipelineFiles(config: Config): RenderedFile[] {
   const out = renderPipeline(config);
   return [
-    ...Object.entries(out.texts).map(([file, content]) => ({ path: `${WORKFLOW_DIR}/${file}`, content })),
+    ...Object.entries(out.texts).map(([file, content]) => ({
+      path: `${WORKFLOW_DIR}/${file}`,
+      content,
+    })),
     { path: README_PATH, content: mergeReadme(undefined, out.readmeSection) },
   ];
 }

@@ -9,7 +9,8 @@ import { CI_SERVICE_ACCOUNT, DEPLOYER_PERMISSIONS, deployTargets } from './deplo
 import { REFS, referencedNames } from './secrets.js';
 import { credentialsDoc, operationsDoc } from './readme-howto.js';
 
-export const BEGIN = '<!-- todo-infra:pipeline:begin — rendered by todo-infra; edits inside are replaced -->';
+export const BEGIN =
+  '<!-- todo-infra:pipeline:begin — rendered by todo-infra; edits inside are replaced -->';
 export const END = '<!-- todo-infra:pipeline:end -->';
 const BEGIN_PREFIX = '<!-- todo-infra:pipeline:begin';
 
@@ -40,8 +41,10 @@ function readers(name: string, kind: 'secret' | 'variable', workflows: WorkflowT
 
 export function pipelineReadmeSection(config: Config, workflows: WorkflowTexts): string {
   const files = Object.keys(workflows);
-  const rows = REFS.map((r) =>
-    `| \`${r.name}\` | ${r.kind} | ${readers(r.name, r.kind, workflows).join(', ')} | ${r.holds} |`);
+  const rows = REFS.map((r) => {
+    const by = readers(r.name, r.kind, workflows).join(', ');
+    return `| \`${r.name}\` | ${r.kind} | ${by} | ${r.holds} |`;
+  });
   const perms = DEPLOYER_PERMISSIONS.map((p) =>
     `| \`${p.apiGroup}\` | \`${p.resource}\` | \`${p.verb}\` |`);
   const targets = deployTargets(config).map((t) => `\`${t.deployment}\``).join(', ');
@@ -60,10 +63,11 @@ export function pipelineReadmeSection(config: Config, workflows: WorkflowTexts):
     `- \`cd-dev.yaml\`: on every push to \`${config.pipeline.mainBranch}\`, builds the images for`,
     '  linux/amd64 and linux/arm64, pushes them to OCIR as `sha-<commit>` and `latest`, and',
     `  rolls \`sha-<commit>\` out to ${targets} in namespace \`${config.apps.namespace}\`, waiting`,
-    `  up to ${config.pipeline.rolloutTimeout} per rollout. Deploys never overlap (concurrency group).`,
+    `  up to ${config.pipeline.rolloutTimeout} per rollout. Deploys never overlap (concurrency`,
+    '  group).',
     '- `cd-prod.yaml`: started by hand with an image tag; checks the tag and that the images',
-    `  exist, waits for approval in the \`${config.pipeline.productionEnvironment}\` environment, deploys,`,
-    '  and rolls every changed Deployment back if a rollout fails.',
+    `  exist, waits for approval in the \`${config.pipeline.productionEnvironment}\``,
+    '  environment, deploys, and rolls every changed Deployment back if a rollout fails.',
     '',
     '### Secrets and variables the workflows read',
     '',

@@ -9,7 +9,7 @@
 //   grants.
 import type { DeployTarget } from './deployer.js';
 
-/** Where the deploy step records `<deployment> <revision before>` for every Deployment it changed. */
+/** The deploy step records `<deployment> <revision before>` here for each Deployment it changed. */
 const CHANGED = '"${RUNNER_TEMP}/changed-deployments"';
 
 export function requireVarsScript(names: string[]): string {
@@ -141,7 +141,7 @@ exit "\${status}"
 /** Checks the prod image tag's syntax (the Docker tag grammar) without echoing it. */
 export function validateTagScript(): string {
   return `if ! [[ "\${IMAGE_TAG}" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]]; then
-  echo "::error::image_tag must be 1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'"
+  echo "::error::image_tag must be 1-128 letters, digits, '_', '.' or '-', not starting with . or -"
   exit 1
 fi
 `;

@@ -84,9 +84,13 @@ function setRole(perms: readonly Permission[]): void {
 
 function images(): Record<string, string> {
   const list = JSON.parse(admin(['get', 'deployments', '-n', NS, '-o', 'json'])) as {
-    items: Array<{ metadata: { name: string }; spec: { template: { spec: { containers: Array<{ image: string }> } } } }>;
+    items: Array<{
+      metadata: { name: string };
+      spec: { template: { spec: { containers: Array<{ image: string }> } } };
+    }>;
   };
-  return Object.fromEntries(list.items.map((d) => [d.metadata.name, d.spec.template.spec.containers[0]!.image]));
+  return Object.fromEntries(
+    list.items.map((d) => [d.metadata.name, d.spec.template.spec.containers[0]!.image]));
 }
 
 function changed(): string[] {
@@ -114,7 +118,9 @@ beforeAll(async () => {
       },
     }));
   }
-  for (const t of targets) admin(['rollout', 'status', `deployment/${t.deployment}`, '-n', NS, '--timeout', '120s']);
+  for (const t of targets) {
+    admin(['rollout', 'status', `deployment/${t.deployment}`, '-n', NS, '--timeout', '120s']);
+  }
   // The kubeconfig step, with a real token of the ServiceAccount (TokenRequest API).
   const token = admin(['create', 'token', SA, '-n', NS, '--duration', '1h']).trim();
   const adminKc = parse(readFileSync(cluster.kubeconfigPath, 'utf8'));
@@ -128,7 +134,8 @@ beforeAll(async () => {
 
 describe('deploy scripts as the CI/CD ServiceAccount', () => {
   it('acts as the ServiceAccount, not as an admin', () => {
-    const r = spawnSync(kubectlBin, ['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'],
+    const r = spawnSync(kubectlBin,
+      ['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'],
       { encoding: 'utf8', env: { ...process.env, KUBECONFIG: join(runner, 'kubeconfig') } });
     expect(r.stdout).toBe(`system:serviceaccount:${NS}:${SA}`);
   });
@@ -140,7 +147,9 @@ describe('deploy scripts as the CI/CD ServiceAccount', () => {
     const status = step(rolloutStatusScript(), {});
     expect(status.status, status.out).toBe(0);
     expect(status.out).toContain('successfully rolled out');
-    for (const t of targets) expect(images()[t.deployment]).toBe(`${PREFIX}/${t.repository}:sha-good`);
+    for (const t of targets) {
+      expect(images()[t.deployment]).toBe(`${PREFIX}/${t.repository}:sha-good`);
+    }
   });
 
   it('changes nothing when the Deployments already run the tag', () => {
@@ -163,7 +172,9 @@ describe('deploy scripts as the CI/CD ServiceAccount', () => {
     } finally {
       for (const n of nodes) admin(['uncordon', n]);
     }
-    for (const t of targets) expect(images()[t.deployment]).toBe(`${PREFIX}/${t.repository}:sha-good`);
+    for (const t of targets) {
+      expect(images()[t.deployment]).toBe(`${PREFIX}/${t.repository}:sha-good`);
+    }
   });
 
   it.each([
@@ -176,7 +187,8 @@ describe('deploy scripts as the CI/CD ServiceAccount', () => {
   ])('fails with "forbidden" without %s', (missing, body, env: Record<string, string>) => {
     // Leave one changed Deployment for the status/rollback scripts to act on.
     writeFileSync(join(runner, 'changed-deployments'), `${targets[0]!.deployment} 1\n`);
-    setRole(DEPLOYER_PERMISSIONS.filter((p) => `${p.apiGroup}/${p.resource}/${p.verb}` !== missing));
+    setRole(DEPLOYER_PERMISSIONS.filter((p) => `${p.apiGroup}/${p.resource}/${p.verb}` !==
+      missing));
     try {
       const r = step(body, { IMAGE_TAG: 'sha-other', ROLLOUT_TIMEOUT: '10s', ...env });
       expect(r.status).not.toBe(0);
@@ -191,9 +203,11 @@ describe('deploy scripts as the CI/CD ServiceAccount', () => {
     const t = targets[0]!;
     for (const n of cluster.nodeNames) admin(['cordon', n]);
     try {
-      admin(['set', 'image', `deployment/${t.deployment}`, '-n', NS, `${t.container}=${PREFIX}/stuck:1`]);
+      admin(['set', 'image', `deployment/${t.deployment}`, '-n', NS,
+        `${t.container}=${PREFIX}/stuck:1`]);
       writeFileSync(join(runner, 'changed-deployments'), `${t.deployment} 1\n`);
-      setRole(DEPLOYER_PERMISSIONS.filter((p) => !(p.resource === 'deployments' && p.verb === 'watch')));
+      setRole(DEPLOYER_PERMISSIONS.filter((p) =>
+        !(p.resource === 'deployments' && p.verb === 'watch')));
       const r = step(rolloutStatusScript(), { ROLLOUT_TIMEOUT: '5s' });
       expect(r.status).not.toBe(0);
       expect(r.out).toMatch(/forbidden/i);

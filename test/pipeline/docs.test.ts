@@ -10,9 +10,12 @@ import { CONFIG_NAMES, configOf } from './helpers.js';
 
 /** Rows of the "Secrets and variables the workflows read" table: name -> kind. */
 function documented(section: string): Map<string, string> {
-  const table = section.split('### Secrets and variables the workflows read')[1]!.split('\n###')[0]!;
+  const after = section.split('### Secrets and variables the workflows read')[1]!;
+  const table = after.split('\n###')[0]!;
   const rows = new Map<string, string>();
-  for (const m of table.matchAll(/^\| `([A-Z0-9_]+)` \| (secret|variable) \|/gm)) rows.set(m[1]!, m[2]!);
+  for (const m of table.matchAll(/^\| `([A-Z0-9_]+)` \| (secret|variable) \|/gm)) {
+    rows.set(m[1]!, m[2]!);
+  }
   return rows;
 }
 
@@ -42,7 +45,8 @@ describe('documented secrets and variables', () => {
   });
 
   it('ci.yaml reads no secret at all (it never pushes)', () => {
-    expect(referencedNames(renderPipeline(configOf('default')).texts['ci.yaml']!).secrets).toEqual([]);
+    const ci = renderPipeline(configOf('default')).texts['ci.yaml']!;
+    expect(referencedNames(ci).secrets).toEqual([]);
   });
 
   it('fills in the OCIR host and namespace when the config knows them', () => {

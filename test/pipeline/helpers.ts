@@ -31,7 +31,9 @@ export const CONFIG_INPUTS: Record<string, ConfigInput> = {
       rolloutTimeout: '10m',
       productionEnvironment: 'prod',
       components: {
-        frontend: { dir: 'apps/web', lint: 'pnpm lint', test: 'pnpm test', dockerfile: 'docker/Dockerfile' },
+        frontend: {
+          dir: 'apps/web', lint: 'pnpm lint', test: 'pnpm test', dockerfile: 'docker/Dockerfile',
+        },
         backend: { dir: 'services/api', test: 'python3 -m pytest -q' },
         worker: { dir: 'services/worker' },
       },

@@ -17,7 +17,7 @@ beforeAll(async () => {
 }, 600_000);
 
 describe('actionlint + shellcheck', () => {
-  it.each(CONFIG_NAMES)('reports nothing on the workflows rendered for the %s config', async (name) => {
+  it.each(CONFIG_NAMES)('reports nothing on the workflows rendered for config %s', async (name) => {
     const dir = renderToTemp(configOf(name));
     const files = WORKFLOWS.map((f) => join(dir, '.github', 'workflows', f));
     const result = await lintWorkflows(files);

@@ -17,7 +17,8 @@ import { CONFIG_INPUTS } from './helpers.js';
 function setup(name = 'default'): { config: Config; ctx: PhaseContext; out: string } {
   const out = mkdtempSync(join(tmpdir(), 'todo-infra-pipeline-phase-'));
   const input = CONFIG_INPUTS[name]!;
-  const config = configSchema.parse({ ...input, pipeline: { ...(input.pipeline ?? {}), outDir: out } });
+  const pipeline = { ...(input.pipeline ?? {}), outDir: out };
+  const config = configSchema.parse({ ...input, pipeline });
   const stateDir = mkdtempSync(join(tmpdir(), 'todo-infra-pipeline-state-'));
   const factory = contextFactory({
     config, stateDir, journal: Journal.load(stateDir), events: new EventBus(),
@@ -91,6 +92,7 @@ describe('phase pipeline', () => {
     writeFileSync(file, 'x');
     const bad = { ...ctx, config: configSchema.parse({ pipeline: { outDir: file } }) };
     await expect(pipelinePhase.run(bad)).rejects.toSatisfy((err: unknown) =>
-      isTodoInfraError(err) && err.code === 'PIPELINE_OUT_DIR' && err.hint!.includes('pipeline.outDir'));
+      isTodoInfraError(err) && err.code === 'PIPELINE_OUT_DIR' &&
+      err.hint!.includes('pipeline.outDir'));
   });
 });

@@ -93,15 +93,16 @@ describe.runIf(existsSync(baseRbac))("against phase base's deployer Role", () =>
 });
 
 describe.runIf(existsSync(appsDeployment))("against phase apps' Deployments", () => {
-  it.each(CONFIG_NAMES)('updates Deployments and containers that exist under those names (%s)', async (name) => {
+  it.each(CONFIG_NAMES)('updates Deployments and containers that exist (%s)', async (name) => {
     const config = configOf(name);
     const { deploymentObject } = await import('../../src/manifests/apps/deployment.js');
     for (const component of ['frontend', 'backend'] as const) {
-      const d = deploymentObject(config, component, { image: 'example.invalid/x:1' }) as unknown as {
+      const d = deploymentObject(config, component, { image: 'x.invalid/x:1' }) as unknown as {
         metadata: { name: string };
         spec: { template: { spec: { containers: Array<{ name: string }> } } };
       };
-      const target = deployTargets(config).find((t) => t.repository === config.registry.repositories[component]);
+      const repo = config.registry.repositories[component];
+      const target = deployTargets(config).find((t) => t.repository === repo);
       expect(target?.deployment).toBe(d.metadata.name);
       expect(d.spec.template.spec.containers.map((c) => c.name)).toContain(target?.container);
     }

@@ -13,7 +13,8 @@ import {
 function reversedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reversedKeys);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reversedKeys(v)]));
+    const entries = Object.entries(value).reverse();
+    return Object.fromEntries(entries.map(([k, v]) => [k, reversedKeys(v)]));
   }
   return value;
 }
@@ -99,7 +100,7 @@ describe('pinning and privileges', () => {
     expect(scripts).toBeGreaterThan(10);
   });
 
-  it('reads secrets only in env: of steps or with: of actions, never at workflow or job level', () => {
+  it('reads secrets only in env: of steps or with: of actions, not workflow or job env', () => {
     for (const [file, text] of sources()) {
       const wf = parseWorkflow(text);
       expect(JSON.stringify(wf.env ?? {}), file).not.toContain('secrets.');
@@ -113,7 +114,7 @@ describe('pinning and privileges', () => {
 describe('workflow shapes', () => {
   const wf = (name: string, file: string): WorkflowData => parseWorkflow(allTexts(name)[file]!);
 
-  it.each(CONFIG_NAMES)('ci builds without pushing, caches in GHA and fails Trivy on the configured severities (%s)', (name) => {
+  it.each(CONFIG_NAMES)('ci: unpushed builds, GHA cache, Trivy gate (%s)', (name) => {
     const config = configOf(name);
     const ci = wf(name, 'ci.yaml');
     expect(ci.on).toEqual(['push', 'pull_request']);
@@ -133,25 +134,26 @@ describe('workflow shapes', () => {
     for (const repo of Object.values(config.registry.repositories)) expect(matrix).toContain(repo);
   });
 
-  it.each(CONFIG_NAMES)('cd-dev pushes multi-arch sha/latest tags and deploys one at a time (%s)', (name) => {
+  it.each(CONFIG_NAMES)('cd-dev: multi-arch sha/latest, serial deploys (%s)', (name) => {
     const config = configOf(name);
     const dev = wf(name, 'cd-dev.yaml');
     expect(dev.on).toEqual({ push: { branches: [config.pipeline.mainBranch] } });
     expect(dev.concurrency).toEqual({ group: 'deploy-dev', 'cancel-in-progress': false });
     expect(dev.env!.IMAGE_TAG).toBe('sha-${{ github.sha }}');
-    const build = dev.jobs.build!.steps.find((s) => s.uses?.startsWith('docker/build-push-action'))!;
+    const buildSteps = dev.jobs.build!.steps;
+    const build = buildSteps.find((s) => s.uses?.startsWith('docker/build-push-action'))!;
     expect(build.with).toMatchObject({ push: true, platforms: 'linux/amd64,linux/arm64' });
     expect(String(build.with!.tags).split('\n').map((t) => t.split(':').pop())).toEqual([
       '${{ env.IMAGE_TAG }}', 'latest',
     ]);
-    expect(dev.jobs.build!.steps.some((s) => s.uses?.startsWith('docker/setup-qemu-action'))).toBe(true);
+    expect(buildSteps.some((s) => s.uses?.startsWith('docker/setup-qemu-action'))).toBe(true);
     const deploy = dev.jobs.deploy!;
     expect(deploy.needs).toEqual(['build']);
     expect(deploy.env!.ROLLOUT_TIMEOUT).toBe(config.pipeline.rolloutTimeout);
     expect(deploy.steps.map((s) => s.run ?? '').join('\n')).toContain('kubectl rollout status');
   });
 
-  it.each(CONFIG_NAMES)('cd-prod takes a tag, waits for the environment and rolls back on failure (%s)', (name) => {
+  it.each(CONFIG_NAMES)('cd-prod: tag input, environment gate, rollback (%s)', (name) => {
     const config = configOf(name);
     const prod = wf(name, 'cd-prod.yaml');
     expect(prod.on).toMatchObject({

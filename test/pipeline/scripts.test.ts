@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { kubeconfigScript, requireVarsScript, validateTagScript } from '../../src/pipeline/scripts.js';
+import {
+  kubeconfigScript, requireVarsScript, validateTagScript,
+} from '../../src/pipeline/scripts.js';
 import { script } from '../../src/pipeline/workflow.js';
 
 interface Run {
@@ -23,7 +25,10 @@ function runBash(body: string, env: Record<string, string>): Run {
   writeFileSync(join(dir, 'github_env'), '');
   const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], {
     encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', RUNNER_TEMP: dir, GITHUB_ENV: join(dir, 'github_env'), ...env },
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin', RUNNER_TEMP: dir,
+      GITHUB_ENV: join(dir, 'github_env'), ...env,
+    },
   });
   return { status: r.status, out: `${r.stdout}${r.stderr}`, dir };
 }
@@ -90,7 +95,8 @@ describe('image tag validation', () => {
 
 describe('repository variable check', () => {
   it('names every missing variable and fails', () => {
-    const r = runBash(requireVarsScript(['OCIR_REGISTRY', 'OCIR_NAMESPACE']), { OCIR_REGISTRY: 'fra.ocir.io' });
+    const body = requireVarsScript(['OCIR_REGISTRY', 'OCIR_NAMESPACE']);
+    const r = runBash(body, { OCIR_REGISTRY: 'fra.ocir.io' });
     expect(r.status).toBe(1);
     expect(r.out).toContain('variable OCIR_NAMESPACE is not set');
     expect(r.out).not.toContain('OCIR_REGISTRY is not set');

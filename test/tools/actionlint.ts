@@ -88,7 +88,7 @@ function goInstall(gobin: string, ldflags: string): Promise<void> {
   });
 }
 
-/** Builds actionlint into the cache unless a complete, matching build is there; returns its path. */
+/** Builds actionlint into the cache unless a matching complete build is there; returns its path. */
 export async function ensureActionlint(): Promise<string> {
   const version = actionlintVersion();
   const goVersion = checkGo();
