@@ -75,7 +75,21 @@ function stillOurs(pid: number, bin: string): boolean {
   }
 }
 
-/** Kills the components of data dirs whose owner died, keeps their logs, removes the dirs. */
+/** Kept logs of failed runs: only the newest few are worth a post-mortem. */
+const KEEP_LOG_DIRS = 20;
+
+function pruneOldLogs(root: string): void {
+  // Names embed an ISO timestamp, so lexical order is age order.
+  const logs = readdirSync(root).filter((e) => e.startsWith('logs-')).sort();
+  for (const old of logs.slice(0, Math.max(0, logs.length - KEEP_LOG_DIRS))) {
+    rmSync(join(root, old), { recursive: true, force: true });
+  }
+}
+
+/**
+ * Kills the components of data dirs whose owner died, keeps their logs, removes the dirs;
+ * then drops all but the newest kept log dirs.
+ */
 export function reapOrphans(log: (msg: string) => void): void {
   const root = clusterRoot();
   if (!existsSync(root)) return;
@@ -102,4 +116,5 @@ export function reapOrphans(log: (msg: string) => void): void {
     const kept = finalizeDataDir(dir, true);
     log(`removed orphaned control plane ${dir}${kept ? `; its logs are in ${kept}` : ''}`);
   }
+  pruneOldLogs(root);
 }

@@ -26,7 +26,7 @@ export interface ToolSpec {
   binaries: BinarySpec[];
   /** Extra -ldflags beyond `-s -w`, given the resolved version and the module's publish time. */
   ldflags(version: string, moduleTime: string): string[];
-  /** Rough cold-build duration on a 2-core machine, printed so a long wait is expected. */
+  /** Cold-build minutes measured on the 2-core dev machine (busy), printed so a wait is expected. */
   coldMinutes: number;
 }
 
@@ -65,7 +65,7 @@ export const TOOLS: Record<string, ToolSpec> = {
       { bin: 'kubectl', pkg: `${K8S}kubectl` },
     ],
     ldflags: kubeVersionFlags,
-    coldMinutes: 20,
+    coldMinutes: 10,
   },
   etcd: {
     name: 'etcd',
@@ -73,14 +73,14 @@ export const TOOLS: Record<string, ToolSpec> = {
     binaries: [{ bin: 'etcd', pkg: 'go.etcd.io/etcd/server/v3' }],
     // The version itself is a constant in etcd's source; only the commit is link-time.
     ldflags: () => ['-X go.etcd.io/etcd/api/v3/version.GitSHA=unknown'],
-    coldMinutes: 4,
+    coldMinutes: 2,
   },
   kwok: {
     name: 'kwok',
     module: 'sigs.k8s.io/kwok',
     binaries: [{ bin: 'kwok', pkg: 'sigs.k8s.io/kwok/cmd/kwok' }],
     ldflags: () => [],
-    coldMinutes: 5,
+    coldMinutes: 6,
   },
   helm: {
     name: 'helm',
