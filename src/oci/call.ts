@@ -73,7 +73,18 @@ async function attemptAll<T>(ctx: CallContext, what: string, fn: () => Promise<T
 function describe(err: unknown): string {
   const svc = asServiceError(err);
   if (svc) return `${svc.statusCode} ${svc.serviceCode ?? ''}`.trim();
-  return err instanceof Error ? err.message : String(err);
+  // Network failures arrive as fetch's "fetch failed" with the reason in a cause chain (and
+  // the SDK sometimes wraps them in a plain object): show the innermost reason.
+  const parts: string[] = [];
+  let cur: unknown = err;
+  for (let depth = 0; cur && depth < 4; depth++) {
+    const e = cur as { message?: unknown; code?: unknown; cause?: unknown };
+    const text = [typeof e.code === 'string' ? e.code : '', typeof e.message === 'string' ? e.message : '']
+      .filter(Boolean).join(' ');
+    if (text && !parts.includes(text)) parts.push(text);
+    cur = e.cause;
+  }
+  return parts.length > 0 ? parts.join(': ') : String(err);
 }
 
 export function mapError(ctx: CallContext, what: string, err: unknown, attempts = 1): TodoInfraError {

@@ -6,6 +6,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../core/log.js';
 import { loadOciAuth, type OciAuth } from './auth.js';
 import { DEFAULT_RETRY, ociCall, type CallContext, type RetryPolicy } from './call.js';
+import { signingHttpClient } from './http.js';
 import type { IdentityClient } from 'oci-identity';
 import type { LimitsClient } from 'oci-limits';
 import type { ContainerEngineClient } from 'oci-containerengine';
@@ -93,7 +94,7 @@ interface Routable {
 }
 
 type ClientArgs = [
-  { authenticationDetailsProvider: import('oci-common').AuthenticationDetailsProvider },
+  { httpClient: import('oci-common').HttpClient },
   import('oci-common').ClientConfiguration,
 ];
 
@@ -107,7 +108,8 @@ async function clientArgs(auth: OciAuth): Promise<ClientArgs> {
     null,
   );
   return [
-    { authenticationDetailsProvider: provider },
+    // Our HTTP client signs with the SDK's signer; see http.ts for why it is not the SDK's.
+    { httpClient: await signingHttpClient(provider) },
     {
       // One retry policy (ours, in call.ts); see the header comment.
       retryConfiguration: common.NoRetryConfigurationDetails,

@@ -14,8 +14,10 @@ import { simOcid } from './oci-simulator-state.ts';
 let fx: Fixture;
 let h: PhaseHarness;
 let clusterId: string;
+let closed = 0;
 
 beforeEach(async () => {
+  closed = 0;
   fx = await setup();
   clusterId = simOcid('cluster', 'eu-frankfurt-1');
   fx.sim.state.clusters.set(clusterId, { id: clusterId, server: 'https://203.0.113.10:6443',
@@ -35,6 +37,7 @@ function recordingKube(waits: { count: number; options: WaitOptions }[], fail?: 
       waits.push({ count, options });
       if (fail) throw fail;
     },
+    close: async () => { closed += 1; },
   }) as unknown as Kube;
 }
 
@@ -67,6 +70,7 @@ describe('kubeconfig phase', () => {
     expect(out).toMatchObject({ kubeconfigPath: join(h.stateDir, 'kubeconfig'),
       context: 'todo-infra-todo-oke', clusterId, server: 'https://203.0.113.10:6443' });
     expect(waits.map((w) => [w.count, w.options.timeoutMs])).toEqual([[1, 60_000]]);
+    expect(closed).toBe(1);
   });
 
   it('fails when the nodes do not become Ready', async () => {
