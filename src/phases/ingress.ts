@@ -8,6 +8,7 @@ import { helmStatus, helmUpgradeInstall } from '../adapters/helm.js';
 import type { Config } from '../config/schema.js';
 import type { CheckResult, Outputs, Phase, PhaseContext, PlanItem } from '../engine/phase.js';
 import { toYamlDoc } from '../manifests/base/yaml.js';
+import type { TerraformOutputs } from '../terraform/outputs.js';
 import { waitForRolloutExplained } from '../manifests/apps/diagnose.js';
 import { ingressController, type ControllerEnv } from '../manifests/ingress/controller.js';
 import { httpCheckUntil, publicBaseUrl } from '../manifests/ingress/http-check.js';
@@ -24,12 +25,9 @@ export interface IngressOutputs extends Outputs {
   revision: number;
 }
 
-/** lb_subnet_id from the terraform phase's outputs, raw (`{ value }`) or flattened. */
+/** The LB subnet from the terraform phase's outputs (terraform output lb_subnet_id). */
 export function controllerEnv(ctx: Pick<PhaseContext, 'outputsOf'>): ControllerEnv {
-  const tf = ctx.outputsOf<Record<string, unknown>>('terraform');
-  const raw = tf?.lb_subnet_id;
-  const value =
-    raw && typeof raw === 'object' && 'value' in raw ? (raw as { value: unknown }).value : raw;
+  const value = ctx.outputsOf<Partial<TerraformOutputs>>('terraform')?.lbSubnetId;
   return typeof value === 'string' && value.length > 0 ? { lbSubnetId: value } : {};
 }
 

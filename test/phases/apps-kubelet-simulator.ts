@@ -1,53 +1,103 @@
-// SIMULATOR — stands in for a kubelet that cannot pull an image. On a real node the kubelet
-// reports the container as waiting with reason ErrImagePull / ImagePullBackOff and the pod
-// never becomes Ready. kwok (which plays the fake nodes' kubelets) marks every pod Running and
-// Ready, so this test-side loop overwrites the status of pods whose image matches `failing`
-// with what a kubelet reports when a pull fails on a (re)start: phase Running, container
-// waiting in ImagePullBackOff, Ready False. kwok's stages only act on Pending pods, so the two
-// do not fight.
+// SIMULATOR — stands in for the kubelet of a worker node that cannot pull some images. On a
+// real node the kubelet leaves such a pod Pending with its container waiting in ErrImagePull /
+// ImagePullBackOff, and the pod never becomes Ready. kwok plays the other fake nodes' kubelets
+// and starts every pod at once, so this is a separate fake A1 node (not kwok-managed) whose
+// "kubelet" is the loop below: pods bound to it whose image matches `failing` get the kubelet's
+// pull-failure status; all others are reported Running and Ready. The test cordons the kwok
+// node meanwhile, so the scheduler places new pods here.
 //
-// What it does NOT reproduce: the pull itself, back-off timing, the Failed/BackOff events a
-// kubelet records, or the Pending phase of a pod whose very first pull fails.
+// What it reproduces: the node object (arm64, A1 capacity, Ready, heartbeats and a node Lease
+// so the node lifecycle controller leaves it alone during the test) and the pod status shapes
+// above. What it does NOT reproduce: the pull itself and its back-off timing, the kubelet's
+// events (Failed/BackOff), probes, container restarts, or anything a pod actually runs.
 import type { KubeClient } from '../cluster/kube-client.ts';
 
-export interface PullFailureSimulator {
-  patched: Set<string>;
-  stop(): void;
+export interface PullFailureNode {
+  name: string;
+  stop(): Promise<void>;
 }
 
-export function startPullFailureSimulator(
+const MERGE = 'application/merge-patch+json';
+/** Lease times are MicroTime: RFC 3339 with exactly six fractional digits. */
+const micro = () => new Date().toISOString().replace(/Z$/, '000Z');
+const SMP = 'application/strategic-merge-patch+json';
+
+function readyStatus(now: string): object {
+  return {
+    conditions: [
+      { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'pull-failure simulator',
+        lastHeartbeatTime: now, lastTransitionTime: now },
+      ...['MemoryPressure', 'DiskPressure', 'PIDPressure', 'NetworkUnavailable'].map((type) => ({
+        type, status: 'False', reason: 'Simulated', message: 'simulated', lastHeartbeatTime: now,
+        lastTransitionTime: now })),
+    ],
+  };
+}
+
+function podStatus(pod: any, failing: (image: string) => boolean, now: string): object {
+  const containers: any[] = pod.spec.containers;
+  const stuck = containers.some((c) => failing(c.image));
+  const ready = stuck ? 'False' : 'True';
+  return {
+    phase: stuck ? 'Pending' : 'Running',
+    startTime: now,
+    hostIP: '10.0.10.99',
+    conditions: [
+      { type: 'PodScheduled', status: 'True', lastTransitionTime: now },
+      { type: 'Initialized', status: 'True', lastTransitionTime: now },
+      { type: 'ContainersReady', status: ready, lastTransitionTime: now },
+      { type: 'Ready', status: ready, lastTransitionTime: now },
+    ],
+    containerStatuses: containers.map((c) => failing(c.image)
+      ? { name: c.name, image: c.image, imageID: '', ready: false, started: false, restartCount: 0,
+        state: { waiting: { reason: 'ImagePullBackOff',
+          message: `Back-off pulling image "${c.image}": manifest unknown` } } }
+      : { name: c.name, image: c.image, imageID: '', ready: true, started: true, restartCount: 0,
+        state: { running: { startedAt: now } } }),
+  };
+}
+
+export async function startPullFailureNode(
   client: KubeClient,
-  namespace: string,
+  name: string,
   failing: (image: string) => boolean,
-): PullFailureSimulator {
-  const patched = new Set<string>();
+): Promise<PullFailureNode> {
+  const now = () => new Date().toISOString();
+  const capacity = { cpu: '2', memory: '12Gi', pods: '110', 'ephemeral-storage': '40Gi' };
+  await client.json('POST', '/api/v1/nodes', {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name,
+      labels: { 'kubernetes.io/arch': 'arm64', 'kubernetes.io/os': 'linux',
+        'kubernetes.io/hostname': name, 'node.kubernetes.io/instance-type': 'VM.Standard.A1.Flex' },
+    },
+    status: { capacity, allocatable: capacity, ...readyStatus(now()),
+      addresses: [{ type: 'InternalIP', address: '10.0.10.99' }] },
+  });
+  const leasePath = `/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${name}`;
+  await client.request('POST', '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases', {
+    metadata: { name },
+    spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime: micro() },
+  });
   let stopped = false;
+  const handled = new Map<string, string>();
   const tick = async () => {
-    const list = await client.json('GET', `/api/v1/namespaces/${namespace}/pods`);
-    for (const pod of list.items as any[]) {
-      const containers: any[] = pod.spec.containers;
-      const bad = containers.filter((c) => failing(c.image));
-      if (bad.length === 0 || pod.status?.phase !== 'Running') continue;
-      const already = (pod.status.containerStatuses ?? []).some(
-        (s: any) => s.state?.waiting?.reason === 'ImagePullBackOff');
-      if (already) continue;
-      const now = new Date().toISOString();
-      const status = {
-        phase: 'Running',
-        conditions: [
-          { type: 'Ready', status: 'False', reason: 'ContainersNotReady', lastTransitionTime: now },
-          { type: 'ContainersReady', status: 'False', reason: 'ContainersNotReady', lastTransitionTime: now },
-        ],
-        containerStatuses: containers.map((c) => failing(c.image)
-          ? { name: c.name, image: c.image, imageID: '', ready: false, started: false, restartCount: 1,
-            state: { waiting: { reason: 'ImagePullBackOff',
-              message: `Back-off pulling image "${c.image}": not found` } } }
-          : { name: c.name, image: c.image, imageID: '', ready: true, started: true, restartCount: 0,
-            state: { running: { startedAt: now } } }),
-      };
-      await client.json('PATCH', `/api/v1/namespaces/${namespace}/pods/${pod.metadata.name}/status`,
-        { status }, 'application/strategic-merge-patch+json');
-      patched.add(pod.metadata.name);
+    const t = now();
+    await client.json('PATCH', `/api/v1/nodes/${name}/status`, { status: readyStatus(t) }, SMP);
+    await client.request('PATCH', leasePath, { spec: { renewTime: micro() } }, MERGE);
+    const pods = await client.json('GET', `/api/v1/pods?fieldSelector=spec.nodeName%3D${name}`);
+    for (const pod of pods.items as any[]) {
+      const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+      if (pod.metadata.deletionTimestamp) {
+        await client.request('DELETE', `/api/v1/namespaces/${pod.metadata.namespace}/pods/` +
+          `${pod.metadata.name}`, { gracePeriodSeconds: 0 });
+        continue;
+      }
+      if (handled.get(key) === pod.metadata.uid) continue;
+      await client.json('PATCH', `/api/v1/namespaces/${pod.metadata.namespace}/pods/` +
+        `${pod.metadata.name}/status`, { status: podStatus(pod, failing, t) }, SMP);
+      handled.set(key, pod.metadata.uid);
     }
   };
   const loop = async () => {
@@ -57,5 +107,17 @@ export function startPullFailureSimulator(
     }
   };
   void loop();
-  return { patched, stop: () => { stopped = true; } };
+  return {
+    name,
+    async stop() {
+      stopped = true;
+      await client.request('DELETE', `/api/v1/nodes/${name}`);
+      await client.request('DELETE', leasePath);
+    },
+  };
+}
+
+/** Marks a node (un)schedulable, like `kubectl cordon` / `uncordon`. */
+export async function setCordoned(client: KubeClient, node: string, cordoned: boolean): Promise<void> {
+  await client.json('PATCH', `/api/v1/nodes/${node}`, { spec: { unschedulable: cordoned } }, MERGE);
 }

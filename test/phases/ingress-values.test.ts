@@ -32,10 +32,11 @@ describe('ingress controller values', () => {
     expect(values.controller.allowEmptyIngressHost).toBeUndefined();
   });
 
-  it('reads lb_subnet_id from raw or flattened terraform outputs', () => {
+  it('reads the LB subnet from the terraform phase outputs', () => {
     const ctx = (out: unknown) => ({ outputsOf: () => out }) as any;
-    expect(controllerEnv(ctx({ lb_subnet_id: { value: SUBNET } }))).toEqual({ lbSubnetId: SUBNET });
-    expect(controllerEnv(ctx({ lb_subnet_id: SUBNET }))).toEqual({ lbSubnetId: SUBNET });
+    expect(controllerEnv(ctx({ lbSubnetId: SUBNET, region: 'eu-frankfurt-1' })))
+      .toEqual({ lbSubnetId: SUBNET });
+    expect(controllerEnv(ctx({ lbSubnetId: '' }))).toEqual({});
     expect(controllerEnv(ctx(undefined))).toEqual({});
   });
 

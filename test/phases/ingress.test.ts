@@ -44,7 +44,7 @@ beforeAll(async () => {
     secrets: { dbConnectionString: { fromEnv: ENV } },
   });
   h = harness(config, cluster.kubeconfigPath);
-  h.pretend('terraform', { lb_subnet_id: { value: SUBNET } });
+  h.pretend('terraform', { lbSubnetId: SUBNET });
 });
 
 afterAll(async () => {
