@@ -147,7 +147,8 @@ async function applyOne(
 
 /** Our server-side-apply managedFields entry, serialised for comparison ('' when absent). */
 function ownEntry(object: KubeObject): string {
-  const fields = (object.metadata.managedFields ?? []) as { manager?: string; operation?: string }[];
+  type Entry = { manager?: string; operation?: string };
+  const fields = (object.metadata.managedFields ?? []) as Entry[];
   const entry = fields.find((f) => f.manager === FIELD_MANAGER && f.operation === 'Apply');
   return entry ? JSON.stringify(entry) : '';
 }

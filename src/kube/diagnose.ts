@@ -98,8 +98,13 @@ export function classifyMessage(
   return undefined;
 }
 
-/** The scheduler appends preemption details that only repeat the point. */
+/**
+ * The scheduler's first sentence is the verdict ("0/2 nodes are available: 1 Insufficient
+ * cpu, 1 node(s) had untolerated taint(s)."); what follows (claims, preemption) repeats it.
+ */
 function trimPreemption(message: string): string {
+  const verdict = /^(.*?nodes are available: .*?\.)(?:\s|$)/.exec(message);
+  if (verdict?.[1]) return verdict[1];
   const cut = message.indexOf(' preemption:');
   return cut > 0 ? message.slice(0, cut) : message;
 }

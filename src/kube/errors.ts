@@ -53,8 +53,14 @@ interface Classified {
  * labels them 500: a server-side apply body that does not fit the schema is reported as
  * "failed to create typed patch object ... field not declared in schema" with code 500.
  */
-const SCHEMA_MISMATCH =
-  /field not declared in schema|failed to create typed patch object|strict decoding error|unknown field/;
+const SCHEMA_MISMATCH = new RegExp(
+  [
+    'field not declared in schema',
+    'failed to create typed patch object',
+    'strict decoding error',
+    'unknown field',
+  ].join('|'),
+);
 
 export function isPermanentFailure(body: unknown): boolean {
   const message = asStatus(body)?.message;

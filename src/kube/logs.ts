@@ -26,6 +26,8 @@ export interface LogOptions {
   tailLines?: number;
   /** The previous (crashed) instance's logs, as `kubectl logs --previous`. */
   previous?: boolean;
+  /** Attempts for transient failures (fewer when the logs only decorate an error). */
+  attempts?: number;
 }
 
 export async function readPodLogs(
@@ -50,6 +52,7 @@ export async function readPodLogs(
       previous: options.previous || undefined,
     },
     text: true,
+    attempts: options.attempts,
     what: `read logs of pod ${namespace}/${podName}${container ? ` (container ${container})` : ''}`,
   });
 }

@@ -42,6 +42,8 @@ export interface ApiRequest {
   sensitive?: boolean;
   /** Statuses the caller handles (e.g. 404 on get): returned instead of thrown. */
   accept?: number[];
+  /** Overrides the policy's attempts (a best-effort read for a message needs fewer). */
+  attempts?: number;
   signal?: AbortSignal;
 }
 
@@ -64,6 +66,7 @@ export class Transport {
   ) {}
 
   async request<T>(req: ApiRequest): Promise<ApiResponse<T>> {
+    const attempts = req.attempts ?? this.policy.attempts;
     for (let attempt = 1; ; attempt++) {
       const started = Date.now();
       let status: number;
@@ -81,8 +84,8 @@ export class Transport {
         if (req.signal?.aborted) throw req.signal.reason;
         const code = networkErrorCode(error) ?? 'unknown';
         this.logger.debug(`${req.method} ${req.path} → ${code} (${Date.now() - started} ms)`);
-        if (isTransientNetworkError(error) && attempt < this.policy.attempts) {
-          await this.pause(attempt, undefined, `${code}`, req);
+        if (isTransientNetworkError(error) && attempt < attempts) {
+          await this.pause(attempt, attempts, undefined, code, req);
           continue;
         }
         throw this.unreachable(req, error, code);
@@ -90,8 +93,8 @@ export class Transport {
       this.logger.debug(`${req.method} ${req.path} → ${status} (${Date.now() - started} ms)`);
       if (status < 300 || req.accept?.includes(status)) return { status, body: body as T };
       const transient = isTransientStatus(status) && !isPermanentFailure(body);
-      if (transient && attempt < this.policy.attempts) {
-        await this.pause(attempt, parseRetryAfter(retryAfter), `HTTP ${status}`, req);
+      if (transient && attempt < attempts) {
+        await this.pause(attempt, attempts, parseRetryAfter(retryAfter), `HTTP ${status}`, req);
         continue;
       }
       throw apiError(req.what, status, body, req.sensitive);
@@ -152,12 +155,13 @@ export class Transport {
 
   private async pause(
     attempt: number,
+    attempts: number,
     retryAfterMs: number | undefined,
     why: string,
     req: ApiRequest,
   ): Promise<void> {
     const delay = backoffDelay(attempt, this.policy, retryAfterMs);
-    const next = `attempt ${attempt + 1}/${this.policy.attempts}`;
+    const next = `attempt ${attempt + 1}/${attempts}`;
     this.logger.debug(`retrying ${req.method} ${req.path} in ${delay} ms after ${why} (${next})`);
     await sleep(delay, req.signal);
   }

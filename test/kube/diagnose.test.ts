@@ -153,3 +153,16 @@ describe('selectorString', () => {
     expect(selectorString({})).toBeUndefined();
   });
 });
+
+describe('scheduler messages', () => {
+  it('keep only the verdict sentence', () => {
+    const [c] = diagnosePod(pod('big', {
+      conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable',
+        message: '0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint(s). ' +
+          'no new claims to deallocate, preemption: 0/2 nodes are available: 2 No preemption victims found.' }],
+    }));
+    expect(c!.summary).toBe(
+      'pod big cannot be scheduled: 0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint(s).',
+    );
+  });
+});

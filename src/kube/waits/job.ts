@@ -45,7 +45,8 @@ async function logTail(deps: WaitDeps, namespace: string, pods: KubeObject[]): P
   if (!newest) return ['(no pod of the Job is left to read logs from)'];
   try {
     const name = newest.metadata.name;
-    const text = await readPodLogs(deps.transport, namespace, name, { tailLines: 20 });
+    // One retry at most: the Job has already failed, the logs only explain it.
+    const text = await readPodLogs(deps.transport, namespace, name, { tailLines: 20, attempts: 2 });
     const lines = text.trimEnd().split('\n').filter((l) => l.length > 0);
     return [`last log lines of pod ${newest.metadata.name}:`, ...lines.map((l) => `  ${l}`)];
   } catch (error) {
