@@ -14,6 +14,7 @@
 // - `rollout undo deployment/NAME`: GET of the Deployment, LIST of ReplicaSets by the
 //   Deployment's label selector to find the revision, then a PATCH of the Deployment.
 import type { Config } from '../config/schema.js';
+import { CI_SERVICE_ACCOUNT as SA_NAME, CI_TOKEN_SECRET } from '../manifests/base/rbac.js';
 
 export interface Permission {
   apiGroup: string;
@@ -143,7 +144,7 @@ export function deployTargets(config: Config): DeployTarget[] {
 
 /**
  * The CI/CD identity phase `base` creates in the app namespace: the ServiceAccount the deploy
- * jobs' token belongs to, and its long-lived token Secret. Only names live here; the Role
- * itself is rendered by `base` and cross-checked against DEPLOYER_PERMISSIONS in the tests.
+ * jobs' token belongs to, and its long-lived token Secret (names owned by base's RBAC). The
+ * Role itself is rendered by `base` and cross-checked against DEPLOYER_PERMISSIONS in tests.
  */
-export const CI_SERVICE_ACCOUNT = { name: 'github-actions', tokenSecret: 'github-actions-token' };
+export const CI_SERVICE_ACCOUNT = { name: SA_NAME, tokenSecret: CI_TOKEN_SECRET };

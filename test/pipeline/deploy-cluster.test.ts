@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { configSchema } from '../../src/config/schema.js';
+import { DEPLOYER_RULES } from '../../src/manifests/base/rbac.js';
 import {
   DEPLOYER_PERMISSIONS, deployTargets, type Permission, type RbacRule,
 } from '../../src/pipeline/deployer.js';
@@ -57,9 +58,9 @@ function step(body: string, env: Record<string, string>): { status: number | nul
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
-function setRole(perms: readonly Permission[]): void {
-  const rules: RbacRule[] = [];
-  for (const p of perms) {
+function setRole(perms: readonly Permission[], given?: readonly RbacRule[]): void {
+  const rules: RbacRule[] = given ? [...given] : [];
+  for (const p of given ? [] : perms) {
     const r = rules.find((x) => x.apiGroups[0] === p.apiGroup && x.resources[0] === p.resource);
     if (r) r.verbs.push(p.verb);
     else rules.push({ apiGroups: [p.apiGroup], resources: [p.resource], verbs: [p.verb] });
@@ -217,6 +218,20 @@ describe('deploy scripts as the CI/CD ServiceAccount', () => {
       for (const n of cluster.nodeNames) admin(['uncordon', n]);
     }
     admin(['rollout', 'status', `deployment/${t.deployment}`, '-n', NS, '--timeout', '60s']);
+  });
+
+  it("deploys, waits and rolls back with the Role phase base renders", () => {
+    setRole(DEPLOYER_PERMISSIONS, DEPLOYER_RULES);
+    try {
+      expect(step(deployScript(targets), { IMAGE_TAG: 'sha-base-role' }).status).toBe(0);
+      const status = step(rolloutStatusScript(), {});
+      expect(status.status, status.out).toBe(0);
+      const rollback = step(rollbackScript(), {});
+      expect(rollback.status, rollback.out).toBe(0);
+      expect(rollback.out).toContain('rolled back');
+    } finally {
+      setRole(DEPLOYER_PERMISSIONS);
+    }
   });
 
   it('needs nothing more: with exactly the declared permissions the same scripts pass', () => {
