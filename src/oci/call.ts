@@ -79,15 +79,17 @@ function describe(err: unknown): string {
   let cur: unknown = err;
   for (let depth = 0; cur && depth < 4; depth++) {
     const e = cur as { message?: unknown; code?: unknown; cause?: unknown };
-    const text = [typeof e.code === 'string' ? e.code : '', typeof e.message === 'string' ? e.message : '']
-      .filter(Boolean).join(' ');
+    const code = typeof e.code === 'string' ? e.code : '';
+    const message = typeof e.message === 'string' ? e.message : '';
+    const text = [code, message].filter(Boolean).join(' ');
     if (text && !parts.includes(text)) parts.push(text);
     cur = e.cause;
   }
   return parts.length > 0 ? parts.join(': ') : String(err);
 }
 
-export function mapError(ctx: CallContext, what: string, err: unknown, attempts = 1): TodoInfraError {
+export function mapError(ctx: CallContext, what: string, err: unknown,
+  attempts = 1): TodoInfraError {
   if (err instanceof TodoInfraError) return err;
   const svc = asServiceError(err);
   const details = svc?.opcRequestId ? [`opc-request-id: ${svc.opcRequestId}`] : [];
@@ -121,8 +123,11 @@ export function mapError(ctx: CallContext, what: string, err: unknown, attempts 
     case svc.statusCode === 409:
       return new TodoInfraError('OCI_CONFLICT', base, { ...opts, source: 'tool' });
     case svc.statusCode === 429:
-      return new TodoInfraError('OCI_THROTTLED', `${base} (still throttled after ${attempts} tries)`,
-        { ...opts, source: 'environment', hint: 'OCI is rate-limiting this tenancy; wait a minute.' });
+      return new TodoInfraError('OCI_THROTTLED', `${base} (throttled ${attempts} times)`, {
+        ...opts,
+        source: 'environment',
+        hint: 'OCI is rate-limiting this tenancy; wait a minute and re-run.',
+      });
     case svc.statusCode >= 500:
       return new TodoInfraError('OCI_SERVICE_ERROR', `${base} (after ${attempts} tries)`, {
         ...opts,

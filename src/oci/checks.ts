@@ -37,7 +37,8 @@ export async function cloudChecks(config: Config, options: CloudCheckOptions = {
   const log = (options.log ?? rootLog()).child('oci');
   let s: OciSession;
   try {
-    s = openSession({ ...sessionOptions(config, log), retry: options.retry, signal: options.signal });
+    s = openSession({ ...sessionOptions(config, log), retry: options.retry,
+      signal: options.signal });
   } catch (err) {
     return [failed('oci-config', 'OCI API key profile', err)];
   }
@@ -49,7 +50,8 @@ export async function cloudChecks(config: Config, options: CloudCheckOptions = {
   };
   const creds = await guarded('oci-credentials', 'OCI credentials accepted', async () => {
     const identity = await s.identity();
-    const t = await s.call('getTenancy', () => identity.getTenancy({ tenancyId: s.auth.tenancyId }));
+    const t = await s.call('getTenancy', () =>
+      identity.getTenancy({ tenancyId: s.auth.tenancyId }));
     return { ok: true, detail: `tenancy ${t.tenancy.name ?? s.auth.tenancyId} ` +
       `(home region ${t.tenancy.homeRegionKey ?? '?'})` };
   });
@@ -87,7 +89,8 @@ function regionCheck(s: OciSession): Promise<CheckOutcome> {
       fix: sub
         ? 'Wait for the subscription to finish, then re-run.'
         : 'Set oci.region (or the profile region) to a subscribed region, or subscribe to it ' +
-          'in the console (Governance → Region management). Always Free A1 lives in the home region.',
+          'in the console (Governance → Region management). Always Free A1 lives in the ' +
+          'home region.',
     };
   });
 }
@@ -123,7 +126,9 @@ function capacityCheck(s: OciSession, compartmentId: string,
 function lbCheck(s: OciSession, compartmentId: string): Promise<CheckOutcome> {
   return guarded('oci-lb-allowance', 'flexible load balancer allowance', async () => {
     const n = await flexibleLbAvailable(s, compartmentId);
-    if (n >= 1) return { ok: true, detail: `${n} flexible load balancer(s) available (ingress needs 1)` };
+    if (n >= 1) {
+      return { ok: true, detail: `${n} flexible load balancer(s) available (ingress needs 1)` };
+    }
     return { ok: false, detail: 'no flexible load balancer left (lb-flexible-count: 0 available; ' +
       'ingress needs 1)', fix: 'Delete an unused load balancer (Networking → Load balancers).' };
   });

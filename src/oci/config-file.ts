@@ -68,8 +68,8 @@ export function readConfigFile(configFile: string): ParsedConfigFile {
       missing ? `OCI config file ${path} does not exist` : `cannot read OCI config file ${path}`,
       {
         hint: missing
-          ? 'Create it with `oci setup config` (or the console: Profile → API keys → Add API key ' +
-            '→ copy the configuration preview), or point oci.configFile at your file.'
+          ? 'Create it with `oci setup config` (or in the console: Profile → API keys → ' +
+            'Add API key → copy the configuration preview), or point oci.configFile at it.'
           : 'Check the file permissions, or point oci.configFile at a readable file.',
         source: 'user',
         exitCode: ExitCode.usage,

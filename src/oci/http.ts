@@ -17,7 +17,8 @@ export async function signingHttpClient(provider: AuthenticationDetailsProvider)
   const signer = new common.DefaultRequestSigner(provider);
   return {
     async send(req: HttpRequest, forceExcludeBody = false): Promise<Response> {
-      const body = req.body === undefined || req.body === null || req.body === '' ? undefined : req.body;
+      const empty = req.body === undefined || req.body === null || req.body === '';
+      const body: unknown = empty ? undefined : req.body;
       if (body !== undefined && typeof body !== 'string') {
         // Every operation todo-infra calls sends JSON, which the SDK serialises to a string.
         throw new TodoInfraError('OCI_BODY_UNSUPPORTED', 'an OCI request body is not a string', {

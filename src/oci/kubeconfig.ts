@@ -55,7 +55,9 @@ interface KubeconfigDoc {
 /** `node <bin>` when our bin script is where a checkout or npm install puts it. */
 export function defaultExec(): ExecPlugin {
   const bin = fileURLToPath(new URL('../../bin/todo-infra.js', import.meta.url));
-  return existsSync(bin) ? { command: process.execPath, args: [bin] } : { command: 'todo-infra', args: [] };
+  return existsSync(bin)
+    ? { command: process.execPath, args: [bin] }
+    : { command: 'todo-infra', args: [] };
 }
 
 async function streamText(value: unknown): Promise<string> {
@@ -72,11 +74,12 @@ async function streamText(value: unknown): Promise<string> {
 
 function invalid(why: string): TodoInfraError {
   return new TodoInfraError('OCI_KUBECONFIG_INVALID', `the kubeconfig from Container Engine ${why}`,
-    { source: 'tool', hint: 'Re-run with -vv; if it persists, the cluster may not be ACTIVE yet.' });
+    { source: 'tool', hint: 'Re-run with -vv; if it persists, the cluster may not be ACTIVE.' });
 }
 
 /** Rewrites OKE's kubeconfig: our names, our exec plugin, nothing else of OKE's user kept. */
-export function rewriteKubeconfig(text: string, o: KubeconfigOptions, region: string): KubeconfigDoc {
+export function rewriteKubeconfig(text: string, o: KubeconfigOptions,
+  region: string): KubeconfigDoc {
   const doc = parse(text) as KubeconfigDoc | null;
   const cluster = doc?.clusters?.[0]?.cluster as { server?: string } | undefined;
   if (!doc || !cluster?.server) throw invalid('has no cluster server');
@@ -111,7 +114,8 @@ export function rewriteKubeconfig(text: string, o: KubeconfigOptions, region: st
 export async function writeClusterKubeconfig(s: OciSession, o: KubeconfigOptions):
   Promise<KubeconfigResult> {
   const ce = await s.containerEngine();
-  const { Endpoint } = (await import('oci-containerengine')).models.CreateClusterKubeconfigContentDetails;
+  const { models } = await import('oci-containerengine');
+  const { Endpoint } = models.CreateClusterKubeconfigContentDetails;
   const res = await s.call(`createKubeconfig ${o.clusterId}`, () => ce.createKubeconfig({
     clusterId: o.clusterId,
     createClusterKubeconfigContentDetails: {

@@ -25,7 +25,8 @@ export async function ocirHost(region: string, configured?: string): Promise<str
   if (!known?.regionCode || known.realm.realmId !== 'oc1') {
     throw new TodoInfraError('OCIR_HOST_UNKNOWN', `no OCIR host is known for region ${region}`, {
       source: 'user',
-      hint: 'Set registry.host to your registry endpoint (Console → Container Registry shows it).',
+      hint: 'Set registry.host to your registry host (the console\'s Container Registry ' +
+        'page shows it).',
     });
   }
   return `${known.regionCode}.ocir.io`;
@@ -87,7 +88,7 @@ export async function createAuthToken(s: OciSession, description: string): Promi
     userId: s.auth.userId, createAuthTokenDetails: { description } }));
   const token = res.authToken.token;
   if (!token) {
-    throw new TodoInfraError('OCIR_TOKEN_MISSING', 'OCI created an auth token but returned no value', {
+    throw new TodoInfraError('OCIR_TOKEN_MISSING', 'OCI created an auth token without a value', {
       source: 'tool',
       hint: 'Delete the new token in the console (Profile → Auth tokens) and re-run.',
     });

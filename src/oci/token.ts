@@ -78,7 +78,8 @@ export function execCredential(t: OkeToken): string {
 }
 
 function cacheFile(o: TokenOptions): string {
-  const root = o.stateDir ?? join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'todo-infra');
+  const cache = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  const root = o.stateDir ?? join(cache, 'todo-infra');
   const key = createHash('sha256')
     .update(JSON.stringify([o.clusterId, o.region, o.profile, o.configFile, o.endpoint]))
     .digest('hex')

@@ -38,7 +38,7 @@ const contextName = (ctx: PhaseContext) => `todo-infra-${ctx.config.cluster.name
 function clusterOf(ctx: PhaseContext): TerraformOutputs {
   const tf = ctx.outputsOf<TerraformOutputs>('terraform');
   if (!tf?.clusterId) {
-    throw new TodoInfraError('KUBECONFIG_NO_CLUSTER', 'no cluster id recorded by the terraform phase', {
+    throw new TodoInfraError('KUBECONFIG_NO_CLUSTER', 'terraform recorded no cluster id', {
       phase: 'kubeconfig',
       source: 'user',
       hint: 'Run `todo-infra phase terraform` (or `todo-infra up`) first.',
@@ -62,6 +62,17 @@ function tokenArgs(ctx: PhaseContext): string[] {
 async function defaultKube(path: string, context: string, log: Logger): Promise<Kube> {
   const { createKube } = await import('../kube/index.js');
   return createKube({ kubeconfigPath: path, context, logger: log });
+}
+
+/** The phase's own client for its new kubeconfig (ctx.kube() only learns of it afterwards). */
+async function withKube(make: NonNullable<KubeconfigPhaseDeps['kube']>, path: string,
+  context: string, log: Logger, use: (kube: Kube) => Promise<void>): Promise<void> {
+  const kube = await make(path, context, log);
+  try {
+    await use(kube);
+  } finally {
+    await kube.close();
+  }
 }
 
 export function createKubeconfigPhase(deps: KubeconfigPhaseDeps = {}): Phase {
@@ -114,8 +125,8 @@ export function createKubeconfigPhase(deps: KubeconfigPhaseDeps = {}): Phase {
       const count = ctx.config.cluster.nodeCount;
       const timeoutMs = deps.nodesReadyTimeoutMs ?? 20 * 60_000;
       ctx.waiting(`${count} node(s) Ready`, new Date(Date.now() + timeoutMs));
-      const kube = await kubeFor(written.kubeconfigPath, written.context, ctx.log);
-      await kube.waitForNodesReady(count, { timeoutMs, signal: ctx.signal });
+      await withKube(kubeFor, written.kubeconfigPath, written.context, ctx.log,
+        (kube) => kube.waitForNodesReady(count, { timeoutMs, signal: ctx.signal }));
       ctx.log.info(`kubeconfig: ${written.kubeconfigPath} (context ${written.context})`);
       return { kubeconfigPath: written.kubeconfigPath, context: written.context,
         server: written.server, clusterId: tf.clusterId, mergedInto: merged?.path };
@@ -133,9 +144,9 @@ export function createKubeconfigPhase(deps: KubeconfigPhaseDeps = {}): Phase {
       }
       const count = ctx.config.cluster.nodeCount;
       try {
-        const kube = await kubeFor(path, contextName(ctx), ctx.log);
-        await kube.waitForNodesReady(count, {
-          timeoutMs: deps.checkpointTimeoutMs ?? 15_000, signal: ctx.signal });
+        await withKube(kubeFor, path, contextName(ctx), ctx.log, (kube) =>
+          kube.waitForNodesReady(count, {
+            timeoutMs: deps.checkpointTimeoutMs ?? 15_000, signal: ctx.signal }));
       } catch (err) {
         return { ok: false, detail: `API server or nodes not ready: ${(err as Error).message}` };
       }

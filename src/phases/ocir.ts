@@ -116,7 +116,9 @@ export function createRegistryPhase(deps: RegistryPhaseDeps = {}): Phase {
     async checkpoint(ctx): Promise<CheckResult> {
       const s = session(ctx, deps);
       const missing = await missingRepositories(s, compartment(ctx, s), repositories(ctx));
-      if (missing.length > 0) return { ok: false, detail: `missing repositories: ${missing.join(', ')}` };
+      if (missing.length > 0) {
+        return { ok: false, detail: `missing repositories: ${missing.join(', ')}` };
+      }
       const host = await ocirHost(s.region, ctx.config.registry.host);
       const ref = secretRef(ctx);
       const secret = await (await ctx.kube()).get(ref);

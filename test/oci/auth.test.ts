@@ -26,10 +26,12 @@ function loadError(opts: Partial<Parameters<typeof loadOciAuth>[0]> = {}) {
 }
 
 describe('loadOciAuth', () => {
-  it('reads tenancy, user, region and the key; computes the keyId from the real fingerprint', () => {
+  it('reads tenancy, user, region and the key; computes the keyId from the real fingerprint',
+    () => {
     const auth = loadOciAuth({ configFile: fx.configFile, profile: 'DEFAULT' });
     expect(auth.region).toBe('eu-frankfurt-1');
-    expect(auth.keyId).toBe(`${fx.sim.state.tenancyId}/${fx.sim.state.userId}/${fx.key.fingerprint}`);
+    const { tenancyId, userId } = fx.sim.state;
+    expect(auth.keyId).toBe(`${tenancyId}/${userId}/${fx.key.fingerprint}`);
     expect(auth.fingerprint).toMatch(/^([0-9a-f]{2}:){15}[0-9a-f]{2}$/);
     // The private key is registered for redaction the moment it is loaded.
     expect(redact(`x ${auth.privateKeyPem} y`)).toBe('x [redacted] y');
@@ -39,7 +41,8 @@ describe('loadOciAuth', () => {
     const home = process.env.HOME;
     process.env.HOME = fx.dir;
     try {
-      const auth = loadOciAuth({ configFile: '~/config', profile: 'DEFAULT', region: 'us-ashburn-1' });
+      const auth = loadOciAuth({ configFile: '~/config', profile: 'DEFAULT',
+        region: 'us-ashburn-1' });
       expect(auth.configFile).toBe(join(fx.dir, 'config'));
       expect(auth.region).toBe('us-ashburn-1');
     } finally {
@@ -103,7 +106,8 @@ describe('loadOciAuth', () => {
     const enc = newKey('correct horse');
     const keyFile = join(fx.dir, 'enc.pem');
     writeFileSync(keyFile, enc.privatePem, { mode: 0o600 });
-    writeConfig(fx.configFile, { DEFAULT: profile({ key_file: keyFile, fingerprint: enc.fingerprint }) });
+    writeConfig(fx.configFile, { DEFAULT: profile({ key_file: keyFile,
+      fingerprint: enc.fingerprint }) });
     expect(loadError().code).toBe('OCI_KEY_PASSPHRASE_REQUIRED');
     writeConfig(fx.configFile, { DEFAULT: profile({ key_file: keyFile, fingerprint: enc.fingerprint,
       pass_phrase: 'wrong horse' }) });

@@ -11,7 +11,8 @@ let fx: Fixture;
 beforeEach(async () => { fx = await setup(); });
 afterEach(async () => fx.cleanup());
 
-function config(extra: Record<string, unknown> = {}, cluster: Record<string, unknown> = {}): Config {
+function config(extra: Record<string, unknown> = {}, cluster: Record<string,
+  unknown> = {}): Config {
   return configSchema.parse({
     oci: { configFile: fx.configFile, endpoint: fx.sim.url, ...extra },
     cluster,
@@ -92,7 +93,8 @@ describe('cloudChecks', () => {
       user: fx.sim.state.userId, fingerprint: other.fingerprint, key_file: fx.keyFile,
       region: 'eu-frankfurt-1' } });
     const out = await run(config());
-    expect(out.map((o) => [o.id, o.ok])).toEqual([['oci-config', true], ['oci-credentials', false]]);
+    expect(out.map((o) => [o.id, o.ok])).toEqual([['oci-config', true], ['oci-credentials',
+      false]]);
     expect(out[1]?.fix).toContain('profile [DEFAULT]');
   });
 

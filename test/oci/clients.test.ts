@@ -92,7 +92,8 @@ describe('OCI clients against the simulator', () => {
   });
 
   it('retries 500 and reports OCI_SERVICE_ERROR when it persists', async () => {
-    fx.sim.fault({ path: /tenancies\/[^/]+$/, status: 500, code: 'InternalServerError', times: 99 });
+    fx.sim.fault({ path: /tenancies\/[^/]+$/, status: 500, code: 'InternalServerError',
+      times: 99 });
     const identity = await session.identity();
     const err = await session.call('getTenancy', () =>
       identity.getTenancy({ tenancyId: fx.sim.state.tenancyId })).catch((e) => e);

@@ -25,7 +25,8 @@ export function testKey(): TestKey {
 export function newKey(passphrase?: string): TestKey {
   const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const privatePem = passphrase
-    ? pair.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase }).toString()
+    ? pair.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc',
+      passphrase }).toString()
     : pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const der = pair.publicKey.export({ type: 'spki', format: 'der' });
   const fingerprint = (createHash('md5').update(der).digest('hex').match(/../g) ?? []).join(':');

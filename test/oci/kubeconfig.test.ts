@@ -15,7 +15,8 @@ import { simOcid } from './oci-simulator-state.ts';
 let fx: Fixture;
 let s: OciSession;
 let clusterId: string;
-const CA = Buffer.from('-----BEGIN CERTIFICATE-----\nsim\n-----END CERTIFICATE-----\n').toString('base64');
+const CA = Buffer.from('-----BEGIN CERTIFICATE-----\nsim\n-----END CERTIFICATE-----\n')
+  .toString('base64');
 
 beforeEach(async () => {
   fx = await setup();
@@ -28,7 +29,8 @@ beforeEach(async () => {
 afterEach(async () => fx.cleanup());
 
 const opts = (extra: Partial<Parameters<typeof writeClusterKubeconfig>[1]> = {}) => ({
-  clusterId, stateDir: join(fx.dir, 'state'), publicEndpoint: true, contextName: 'todo-infra-todo-oke',
+  clusterId, stateDir: join(fx.dir, 'state'), publicEndpoint: true,
+    contextName: 'todo-infra-todo-oke',
   tokenArgs: ['--profile', 'DEFAULT', '--config-file', fx.configFile, '--endpoint', fx.sim.url],
   ...extra,
 });
@@ -63,7 +65,8 @@ describe('writeClusterKubeconfig', () => {
       '--profile', 'DEFAULT', '--config-file', fx.configFile, '--endpoint', fx.sim.url]);
     expect(exec?.env).toEqual([{ name: 'TODO_INFRA_STATE_DIR', value: join(fx.dir, 'state') }]);
     expect(exec?.interactiveMode).toBe('Never');
-    expect(fx.sim.state.kubeconfigRequests).toEqual([{ tokenVersion: '2.0.0', endpoint: 'PUBLIC_ENDPOINT' }]);
+    expect(fx.sim.state.kubeconfigRequests).toEqual([{ tokenVersion: '2.0.0',
+      endpoint: 'PUBLIC_ENDPOINT' }]);
   });
 
   it('asks for the private endpoint when the API endpoint is private', async () => {
@@ -87,14 +90,16 @@ describe('writeClusterKubeconfig', () => {
   });
 
   it('maps an unknown cluster to OCI_NOT_FOUND and writes nothing', async () => {
-    const err = await writeClusterKubeconfig(s, opts({ clusterId: simOcid('cluster', 'eu-frankfurt-1') }))
+    const err = await writeClusterKubeconfig(s, opts({ clusterId: simOcid('cluster',
+      'eu-frankfurt-1') }))
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'OCI_NOT_FOUND' });
     expect(existsSync(join(fx.dir, 'state', 'kubeconfig'))).toBe(false);
   });
 
   it('retries a 429 on createKubeconfig (POST, body re-signed on each attempt)', async () => {
-    fx.sim.fault({ method: 'POST', path: /kubeconfig\/content$/, status: 429, code: 'TooManyRequests', times: 1 });
+    fx.sim.fault({ method: 'POST', path: /kubeconfig\/content$/, status: 429,
+      code: 'TooManyRequests', times: 1 });
     await writeClusterKubeconfig(s, opts());
     const posts = fx.sim.requests.filter((r) => r.path.endsWith('/kubeconfig/content'));
     expect(posts.map((r) => r.status)).toEqual([429, 200]);
@@ -134,7 +139,8 @@ describe('mergeKubeconfig (opt-in)', () => {
     const target = join(fx.dir, 'fresh-config');
     const res = mergeKubeconfig(ours, target);
     expect(res.backup).toBeUndefined();
-    expect((parse(readFileSync(target, 'utf8')) as Doc)['current-context']).toBe('todo-infra-todo-oke');
+    expect((parse(readFileSync(target,
+      'utf8')) as Doc)['current-context']).toBe('todo-infra-todo-oke');
   });
 
   it('refuses to merge into an unparsable file and leaves it untouched', async () => {

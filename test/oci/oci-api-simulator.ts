@@ -91,8 +91,8 @@ export async function startOciSimulator(opts: { keys: Map<string, KeyObject>;
     const verdict = verifyRequest({ method, target, headers, body }, opts.keys);
     if (!verdict.ok) {
       rec.signatureProblem = verdict.reason;
-      send(res, rec, 401, { code: 'NotAuthenticated',
-        message: 'The required information to complete authentication was not provided or was incorrect.' });
+      send(res, rec, 401, { code: 'NotAuthenticated', message: 'The required information to ' +
+        'complete authentication was not provided or was incorrect.' });
       return;
     }
     const fault = faults.find((f) => f.times > 0 && f.path.test(url.pathname) &&
@@ -104,7 +104,8 @@ export async function startOciSimulator(opts: { keys: Map<string, KeyObject>;
     }
     let json: unknown;
     try {
-      json = body.length > 0 && headers['content-type']?.includes('json') ? JSON.parse(body.toString()) : undefined;
+      const isJson = body.length > 0 && headers['content-type']?.includes('json');
+      json = isJson ? JSON.parse(body.toString()) : undefined;
     } catch {
       send(res, rec, 400, { code: 'InvalidParameter', message: 'body is not JSON' });
       return;
@@ -122,6 +123,9 @@ export async function startOciSimulator(opts: { keys: Map<string, KeyObject>;
     keys: opts.keys,
     fault: (f) => faults.push({ ...f }),
     verifyToken: (token) => verifyClusterToken(token, opts.keys),
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
   };
 }

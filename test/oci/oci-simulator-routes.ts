@@ -11,7 +11,8 @@ export interface Answer {
 
 const notFound: Answer = {
   status: 404,
-  body: { code: 'NotAuthorizedOrNotFound', message: 'Authorization failed or requested resource not found.' },
+  body: { code: 'NotAuthorizedOrNotFound',
+    message: 'Authorization failed or requested resource not found.' },
 };
 const ok = (body: unknown): Answer => ({ status: 200, body });
 
@@ -31,7 +32,8 @@ export function route(s: SimState, method: string, url: URL, body: unknown): Ans
     const c = s.compartments.get(m[1] ?? '');
     if (!c) return notFound;
     return ok({ id: m[1], compartmentId: c.parent || s.tenancyId, name: c.name,
-      description: c.name, timeCreated: '2024-01-01T00:00:00.000Z', lifecycleState: c.lifecycleState });
+      description: c.name, timeCreated: '2024-01-01T00:00:00.000Z',
+        lifecycleState: c.lifecycleState });
   }
   if (method === 'GET' && p === '/20160918/availabilityDomains') {
     if (q.get('compartmentId') !== s.tenancyId) return notFound;
@@ -46,11 +48,13 @@ export function route(s: SimState, method: string, url: URL, body: unknown): Ans
   if ((m = /^\/20160918\/users\/([^/]+)\/authTokens$/.exec(p))) {
     if (m[1] !== s.userId) return notFound;
     if (method === 'GET') {
-      return ok(s.authTokens.map(({ token: _t, ...rest }) => ({ ...rest, lifecycleState: 'ACTIVE' })));
+      return ok(s.authTokens.map(({ token: _t, ...rest }) => ({ ...rest,
+        lifecycleState: 'ACTIVE' })));
     }
     if (method === 'POST') {
       const description = (body as { description?: string } | undefined)?.description;
-      if (!description) return { status: 400, body: { code: 'InvalidParameter', message: 'description is required' } };
+      if (!description) return { status: 400, body: { code: 'InvalidParameter',
+        message: 'description is required' } };
       // OCIR auth tokens are 20 printable characters, shown once.
       const token = randomBytes(15).toString('base64').replace(/[+/=]/g, 'x');
       const t = { id: simOcid('credential'), userId: s.userId, description, token };
@@ -69,7 +73,8 @@ export function route(s: SimState, method: string, url: URL, body: unknown): Ans
   if (method === 'GET' && (m = /^\/20180222\/clusters\/([^/]+)$/.exec(p))) {
     const c = s.clusters.get(m[1] ?? '');
     if (!c) return notFound;
-    return ok({ id: c.id, name: 'todo-oke', compartmentId: s.tenancyId, kubernetesVersion: 'v1.34.1',
+    return ok({ id: c.id, name: 'todo-oke', compartmentId: s.tenancyId,
+      kubernetesVersion: 'v1.34.1',
       lifecycleState: c.lifecycleState ?? 'ACTIVE', type: 'BASIC_CLUSTER',
       endpoints: { publicEndpoint: c.server.replace(/^https:\/\//, ''),
         privateEndpoint: c.privateServer?.replace(/^https:\/\//, '') } });
@@ -80,8 +85,10 @@ export function route(s: SimState, method: string, url: URL, body: unknown): Ans
     s.kubeconfigRequests.push((body ?? {}) as Record<string, unknown>);
     const endpoint = (body as { endpoint?: string } | undefined)?.endpoint;
     const server = endpoint === 'PRIVATE_ENDPOINT' ? cluster.privateServer : cluster.server;
-    if (!server) return { status: 400, body: { code: 'InvalidParameter', message: `no ${endpoint}` } };
-    return { status: 200, body: okeKubeconfig(cluster.id, server, cluster.caData, s.homeRegion.name),
+    if (!server) return { status: 400, body: { code: 'InvalidParameter',
+      message: `no ${endpoint}` } };
+    return { status: 200, body: okeKubeconfig(cluster.id, server, cluster.caData,
+      s.homeRegion.name),
       type: 'application/x-yaml' };
   }
   // ---- Artifacts (OCIR)
@@ -98,11 +105,13 @@ export function route(s: SimState, method: string, url: URL, body: unknown): Ans
     if (method === 'POST') {
       const d = body as { compartmentId?: string; displayName?: string; isPublic?: boolean };
       if (!d?.compartmentId || !d.displayName) {
-        return { status: 400, body: { code: 'InvalidParameter', message: 'compartmentId and displayName are required' } };
+        return { status: 400, body: { code: 'InvalidParameter',
+          message: 'compartmentId and displayName are required' } };
       }
       // Repository names are unique per tenancy namespace, not per compartment.
       if (s.repositories.some((r) => r.displayName === d.displayName)) {
-        return { status: 409, body: { code: 'NAMESPACE_CONFLICT', message: `repository ${d.displayName} already exists` } };
+        return { status: 409, body: { code: 'NAMESPACE_CONFLICT',
+          message: `repository ${d.displayName} already exists` } };
       }
       const r = { id: simOcid('containerrepo'), compartmentId: d.compartmentId,
         displayName: d.displayName, namespace: s.namespace };
@@ -110,10 +119,13 @@ export function route(s: SimState, method: string, url: URL, body: unknown): Ans
       return ok({ ...repoSummary(r), isImmutable: false, readme: null });
     }
   }
-  return { status: 404, body: { code: 'NotFound', message: `simulator has no route for ${method} ${p}` } };
+  return { status: 404, body: { code: 'NotFound',
+    message: `simulator has no route for ${method} ${p}` } };
 }
 
-function repoSummary(r: { id: string; compartmentId: string; displayName: string; namespace: string }) {
+interface Repo { id: string; compartmentId: string; displayName: string; namespace: string }
+
+function repoSummary(r: Repo) {
   return { ...r, imageCount: 0, isPublic: false, layerCount: 0, layersSizeInBytes: 0,
     lifecycleState: 'AVAILABLE', timeCreated: '2024-01-01T00:00:00.000Z', billableSizeInGBs: 0,
     freeformTags: {}, definedTags: {}, systemTags: {} };

@@ -52,7 +52,8 @@ async function serviceAccountToken(): Promise<string> {
     subjects: [{ kind: 'ServiceAccount', name, namespace: 'default' }],
   });
   const tr = await c.json('POST', `/api/v1/namespaces/default/serviceaccounts/${name}/token`,
-    { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } });
+    { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest',
+      spec: { expirationSeconds: 3600 } });
   return tr.status.token as string;
 }
 
@@ -155,7 +156,8 @@ describe('registry phase on the local control plane', () => {
       expect(out).toEqual({ registryHost: 'fra.ocir.io', registryNamespace: fx.sim.state.namespace,
         imagePrefix: `fra.ocir.io/${fx.sim.state.namespace}`, pullSecretName: 'ocir-pull',
         username: user, repositories: [{ name: 'todo-frontend', action: 'created' },
-          { name: 'todo-backend', action: 'created' }, { name: 'todo-worker', action: 'created' }] });
+          { name: 'todo-backend', action: 'created' }, { name: 'todo-worker',
+            action: 'created' }] });
       const { type, doc } = await dockerConfig(ns);
       expect(type).toBe('kubernetes.io/dockerconfigjson');
       expect(doc).toEqual({ auths: { 'fra.ocir.io': { username: user, password: token,

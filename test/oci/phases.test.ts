@@ -55,7 +55,8 @@ describe('kubeconfig phase', () => {
   it('fails with KUBECONFIG_NO_CLUSTER before terraform has run', async () => {
     h = phaseHarness(simConfig(fx));
     const phase = createKubeconfigPhase();
-    await expect(phase.run(h.context(phase))).rejects.toMatchObject({ code: 'KUBECONFIG_NO_CLUSTER' });
+    await expect(phase.run(h.context(phase)))
+      .rejects.toMatchObject({ code: 'KUBECONFIG_NO_CLUSTER' });
   });
 
   it('writes the kubeconfig for the terraform cluster and waits for nodeCount nodes', async () => {
@@ -65,7 +66,8 @@ describe('kubeconfig phase', () => {
     const phase = createKubeconfigPhase({ kube: recordingKube(waits), retry: FAST_RETRY,
       nodesReadyTimeoutMs: 60_000 });
     const inputs = phase.inputs(h.context(phase)) as Record<string, unknown>;
-    expect(inputs).toMatchObject({ clusterId, region: 'eu-frankfurt-1', nodeCount: 1, merge: false });
+    expect(inputs).toMatchObject({ clusterId, region: 'eu-frankfurt-1', nodeCount: 1,
+      merge: false });
     const out = await phase.run(h.context(phase));
     expect(out).toMatchObject({ kubeconfigPath: join(h.stateDir, 'kubeconfig'),
       context: 'todo-infra-todo-oke', clusterId, server: 'https://203.0.113.10:6443' });
@@ -77,7 +79,8 @@ describe('kubeconfig phase', () => {
     h = phaseHarness(simConfig(fx));
     h.pretend('terraform', terraformOutputs(fx, clusterId));
     const phase = createKubeconfigPhase({ retry: FAST_RETRY,
-      kube: recordingKube([], Object.assign(new Error('0 of 1 nodes Ready'), { code: 'KUBE_TIMEOUT' })) });
+      kube: recordingKube([], Object.assign(new Error('0 of 1 nodes Ready'),
+        { code: 'KUBE_TIMEOUT' })) });
     await expect(phase.run(h.context(phase))).rejects.toMatchObject({ code: 'KUBE_TIMEOUT' });
   });
 

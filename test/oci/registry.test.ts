@@ -47,7 +47,8 @@ describe('OCIR host and namespace', () => {
   it('reads the namespace from the container configuration unless configured', async () => {
     expect(await ocirNamespace(s)).toBe(fx.sim.state.namespace);
     expect(await ocirNamespace(s, 'mine')).toBe('mine');
-    expect(fx.sim.requests.filter((r) => r.path.endsWith('/container/configuration'))).toHaveLength(1);
+    const configReads = fx.sim.requests.filter((r) => r.path.endsWith('/container/configuration'));
+    expect(configReads).toHaveLength(1);
   });
 
   it('builds the login as <namespace>/<user name>', async () => {
@@ -115,13 +116,17 @@ describe('auth token and pull secret', () => {
   });
 
   it('builds a dockerconfigjson Secret whose auth is base64(user:token)', () => {
-    const obj = pullSecret('ocir-pull', 'todo-app', 'fra.ocir.io', 'ns/devops@example.com', 'T0ken+/=x');
-    expect(obj).toMatchObject({ apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/dockerconfigjson',
+    const obj = pullSecret('ocir-pull', 'todo-app', 'fra.ocir.io', 'ns/devops@example.com',
+      'T0ken+/=x');
+    expect(obj).toMatchObject({ apiVersion: 'v1', kind: 'Secret',
+      type: 'kubernetes.io/dockerconfigjson',
       metadata: { name: 'ocir-pull', namespace: 'todo-app' } });
-    const json = Buffer.from((obj.data as Record<string, string>)['.dockerconfigjson'] ?? '', 'base64')
+    const json = Buffer.from((obj.data as Record<string, string>)['.dockerconfigjson'] ?? '',
+      'base64')
       .toString();
     expect(JSON.parse(json)).toEqual({ auths: { 'fra.ocir.io': { username: 'ns/devops@example.com',
-      password: 'T0ken+/=x', auth: Buffer.from('ns/devops@example.com:T0ken+/=x').toString('base64') } } });
+      password: 'T0ken+/=x',
+        auth: Buffer.from('ns/devops@example.com:T0ken+/=x').toString('base64') } } });
     expect(pullSecretLogin(obj, 'fra.ocir.io')).toBe('ns/devops@example.com');
     expect(pullSecretLogin(obj, 'iad.ocir.io')).toBeUndefined();
     // Every encoding of the password that could be printed is masked.

@@ -48,7 +48,8 @@ describe('runToken', () => {
       .toBe(`https://containerengine.eu-frankfurt-1.oraclecloud.com/cluster_request/${clusterId}`);
     expect([...url.searchParams.keys()]).toEqual(['authorization', 'date']);
     expect(url.searchParams.get('authorization'))
-      .toMatch(/^Signature version="1",keyId="[^"]+",algorithm="rsa-sha256",headers="date \(request-target\) host",signature="[A-Za-z0-9+/=]+"$/);
+      .toMatch(new RegExp('^Signature version="1",keyId="[^"]+",algorithm="rsa-sha256",' +
+        'headers="date \\(request-target\\) host",signature="[A-Za-z0-9+/=]+"$'));
   });
 
   it('is accepted by the simulator cluster_request endpoint over HTTP, and a tampered one is not',
