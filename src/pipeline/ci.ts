@@ -20,8 +20,28 @@ export const checkoutStep: Step = {
 };
 
 function usesNode(commands: string[]): boolean {
-  return commands.some((c) => /^\s*(npm|npx|node)\b/.test(c));
+  return commands.some((c) => /^\s*(npm|npx|node|pnpm|yarn)\b/.test(c));
 }
+
+/**
+ * Installs the component's Node dependencies with the package manager its lockfile names;
+ * pnpm and yarn come from corepack (bundled with Node 22). Without a lockfile, npm install
+ * rather than failing the first run.
+ */
+const INSTALL_NODE_DEPS = [
+  'if [ -f pnpm-lock.yaml ] || [ -f yarn.lock ]; then',
+  '  corepack enable',
+  'fi',
+  'if [ -f pnpm-lock.yaml ]; then',
+  '  pnpm install --frozen-lockfile',
+  'elif [ -f yarn.lock ]; then',
+  '  yarn install --frozen-lockfile',
+  'elif [ -f package-lock.json ]; then',
+  '  npm ci',
+  'else',
+  '  npm install --no-audit --no-fund',
+  'fi',
+].join('\n');
 
 /** Lint and test one component; undefined when the config gives it neither command. */
 function componentJob(name: ComponentName, config: Config): Job | undefined {
@@ -38,17 +58,7 @@ function componentJob(name: ComponentName, config: Config): Job | undefined {
         uses: uses('setupNode'),
         with: { 'node-version': APP_NODE_VERSION },
       },
-      {
-        name: 'Install dependencies',
-        // npm ci needs a lockfile; without one, fall back rather than fail the first run.
-        run: script([
-          'if [ -f package-lock.json ]; then',
-          '  npm ci',
-          'else',
-          '  npm install --no-audit --no-fund',
-          'fi',
-        ].join('\n')),
-      },
+      { name: 'Install dependencies', run: script(INSTALL_NODE_DEPS) },
     );
   }
   for (const [label, command] of commands) steps.push({ name: label, run: script(command) });

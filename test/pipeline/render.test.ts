@@ -134,6 +134,18 @@ describe('workflow shapes', () => {
     for (const repo of Object.values(config.registry.repositories)) expect(matrix).toContain(repo);
   });
 
+  it('sets up Node only for components whose commands need it, in their directory', () => {
+    const ci = wf('monorepo', 'ci.yaml');
+    const names = (id: string): string[] => ci.jobs[id]!.steps.map((s) => s.name ?? '');
+    expect(names('frontend')).toEqual(
+      ['Check out', 'Set up Node.js', 'Install dependencies', 'Lint', 'Test']);
+    expect(names('backend')).toEqual(['Check out', 'Test']); // python3 -m pytest
+    expect(ci.jobs.worker).toBeUndefined(); // neither lint nor test configured
+    expect(JSON.stringify(ci.jobs.frontend)).toContain('"working-directory":"apps/web"');
+    const install = ci.jobs.frontend!.steps[2]!.run!;
+    expect(install).toContain('pnpm install --frozen-lockfile');
+  });
+
   it.each(CONFIG_NAMES)('cd-dev: multi-arch sha/latest, serial deploys (%s)', (name) => {
     const config = configOf(name);
     const dev = wf(name, 'cd-dev.yaml');
