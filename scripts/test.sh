@@ -39,6 +39,7 @@ shellcheck --version | sed -n 2p >&2
 
 step "Go-built test tools"
 node test/tools/build.ts >&2
+node test/tools/actionlint.ts >&2
 
 step "typescript build"
 npx tsc -p tsconfig.json

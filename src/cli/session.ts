@@ -30,8 +30,8 @@ export interface SessionOptions {
   flags: Record<string, unknown>;
   /** Takes the state-dir lock (runs that change things); read-only commands don't. */
   lock: boolean;
-  /** Prompt for (or demand) values the phases need that nothing provided. */
-  requireValues: boolean;
+  /** Prompt for (or demand) values these phases need that nothing provided. */
+  requireValuesFor: readonly PhaseId[];
 }
 
 export async function openSession(globals: Globals, options: SessionOptions): Promise<Session> {
@@ -41,8 +41,8 @@ export async function openSession(globals: Globals, options: SessionOptions): Pr
   });
   log.debug(`todo-infra ${process.argv.slice(2).join(' ')} (node ${process.version}, pid ${process.pid})`);
   let loaded = loadConfig({ configFile: globals.configFile, flags: options.flags });
-  if (options.requireValues) {
-    const prompted = await askMissing(loaded.config, globals);
+  if (options.requireValuesFor.length > 0) {
+    const prompted = await askMissing(loaded.config, globals, options.requireValuesFor);
     if (Object.keys(prompted).length > 0) {
       loaded = loadConfig({ configFile: globals.configFile, flags: options.flags, prompted });
     }

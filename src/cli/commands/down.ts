@@ -22,7 +22,7 @@ interface RecordedRelease {
 
 export async function runDown(globals: Globals, options: DownOptions): Promise<number> {
   const session = await openSession(globals, {
-    command: 'down', flags: flagsToConfig(globals), lock: true, requireValues: false,
+    command: 'down', flags: flagsToConfig(globals), lock: true, requireValuesFor: [],
   });
   try {
     const { config } = session.loaded;

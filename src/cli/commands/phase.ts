@@ -25,7 +25,8 @@ export async function runPhaseCommand(globals: Globals, name: string, options: P
   }
   const phase = phaseById(name);
   const session = await openSession(globals, {
-    command: `phase ${name}`, flags: flagsToConfig(globals, options.target), lock: true, requireValues: true,
+    command: `phase ${name}`, flags: flagsToConfig(globals, options.target), lock: true,
+    requireValuesFor: [name],
   });
   try {
     const target = session.loaded.config.target;

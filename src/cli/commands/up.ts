@@ -3,6 +3,7 @@
 import { usageError } from '../../core/errors.js';
 import { contextFactory } from '../../engine/context.js';
 import { topoOrder } from '../../engine/graph.js';
+import { PHASE_IDS } from '../../engine/phase.js';
 import { runPhases } from '../../engine/runner.js';
 import { allPhases } from '../../phases/registry.js';
 import type { Globals } from '../global.js';
@@ -25,7 +26,7 @@ export async function runUp(globals: Globals, options: UpOptions): Promise<numbe
     command: options.dryRun ? 'up-dry-run' : 'up',
     flags: flagsToConfig(globals, options.target),
     lock: !options.dryRun,
-    requireValues: !options.dryRun,
+    requireValuesFor: options.dryRun ? [] : PHASE_IDS,
   });
   try {
     const phases = allPhases();

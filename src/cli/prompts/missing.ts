@@ -4,11 +4,14 @@
 import { usageError } from '../../core/errors.js';
 import type { Config } from '../../config/schema.js';
 import { envVarFor } from '../../config/walk.js';
+import type { PhaseId } from '../../engine/phase.js';
 import type { Globals } from '../global.js';
 
 interface Requirement {
   path: string;
   question: string;
+  /** The phases that use the value: it is only required when one of them will run. */
+  phases: PhaseId[];
   needed(config: Config): boolean;
   validate?(value: string): string | true;
 }
@@ -17,6 +20,7 @@ const requirements: Requirement[] = [
   {
     path: 'registry.namespace',
     question: 'OCIR namespace (the tenancy Object Storage namespace, from the OCI console)',
+    phases: ['registry', 'apps', 'workers'],
     // Images are pulled from <region>.ocir.io/<namespace>/...; explicit images don't need it.
     needed: (c) =>
       !c.registry.namespace && (!c.apps.frontend.image || !c.apps.backend.image),
@@ -24,8 +28,12 @@ const requirements: Requirement[] = [
   },
 ];
 
-export async function askMissing(config: Config, globals: Globals): Promise<Record<string, string>> {
-  const missing = requirements.filter((r) => r.needed(config));
+export async function askMissing(
+  config: Config,
+  globals: Globals,
+  phases: readonly PhaseId[],
+): Promise<Record<string, string>> {
+  const missing = requirements.filter((r) => r.phases.some((p) => phases.includes(p)) && r.needed(config));
   if (missing.length === 0) return {};
   if (!globals.interactive) {
     throw usageError(
