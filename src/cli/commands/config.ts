@@ -1,7 +1,7 @@
 // `todo-infra config schema` prints the JSON Schema of todo-infra.yaml (editors can validate
 // with it); `config init` asks a few questions and writes a starting todo-infra.yaml.
-import { existsSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { usageError } from '../../core/errors.js';
 import { configShape } from '../../config/schema.js';
@@ -39,6 +39,9 @@ export async function runConfigInit(globals: Globals, options: { force?: boolean
     stringify(answers, { lineWidth: 100 });
   // Validate exactly what will be written, through the same loader `up` uses.
   loadConfig({ skipFile: true, env: {}, flags: flatten(answers) });
+  // --file may name a directory that does not exist yet (like render --out): create it rather
+  // than fail after every question was answered.
+  mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, text, { mode: 0o644 });
   process.stderr.write(`Wrote ${file}. Next: \`todo-infra check\`, then \`todo-infra up --dry-run\`.\n`);
   return 0;

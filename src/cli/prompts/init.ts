@@ -1,7 +1,7 @@
 // The questions `config init` asks. Each answer is validated as it is typed, with the same
 // rules the config schema applies, so the file written is always loadable.
 import { isOcid } from '../../config/ocid.js';
-import { parseCidr } from '../../config/cidr.js';
+import { contains, formatIp, overlaps, parseCidr, type Cidr } from '../../config/cidr.js';
 import { FREE_TIER } from '../../config/schema.js';
 
 export async function askInitAnswers(): Promise<Record<string, unknown>> {
@@ -26,9 +26,15 @@ export async function askInitAnswers(): Promise<Record<string, unknown>> {
     answers.oci = { ...(region ? { region } : {}), ...(compartment ? { compartmentId: compartment } : {}) };
     const vcn = await input({
       message: 'VCN CIDR:', default: '10.0.0.0/16',
-      validate: (v) => (typeof parseCidr(v) === 'object') || String(parseCidr(v)),
+      validate: (v) => {
+        const c = parseCidr(v);
+        if (typeof c === 'string') return c;
+        return c.prefix <= 28 || 'needs room for two subnets: use /28 or larger';
+      },
     });
-    if (vcn !== '10.0.0.0/16') answers.network = { vcnCidr: vcn };
+    // The default subnets only fit the default VCN; with another VCN ask for both, suggesting
+    // its first two blocks, so the file written always passes the loader's network rules.
+    if (vcn !== '10.0.0.0/16') answers.network = { vcnCidr: vcn, ...(await askSubnets(vcn, input)) };
     const ocpus = await number({
       message: `OCPUs for the worker node (Always Free allows ${FREE_TIER.ocpus} in total):`,
       default: 2, min: 1, max: FREE_TIER.ocpus, required: true,
@@ -51,4 +57,28 @@ export async function askInitAnswers(): Promise<Record<string, unknown>> {
   const tls = host ? await confirm({ message: 'Serve it over HTTPS (needs a TLS secret)?', default: false }) : false;
   if (host) answers.ingress = { host, tls: { enabled: tls } };
   return answers;
+}
+
+type Input = (typeof import('@inquirer/prompts'))['input'];
+
+async function askSubnets(vcnText: string, input: Input) {
+  const vcn = parseCidr(vcnText) as Cidr;
+  const prefix = vcn.prefix >= 24 ? vcn.prefix + 1 : 24;
+  const block = (i: number) => `${formatIp(vcn.base + i * 2 ** (32 - prefix))}/${prefix}`;
+  const inside = (v: string, other?: string): string | true => {
+    const c = parseCidr(v);
+    if (typeof c === 'string') return c;
+    if (!contains(vcn, c)) return `must be inside the VCN ${vcnText}`;
+    const o = other === undefined ? undefined : parseCidr(other);
+    if (typeof o === 'object' && overlaps(c, o)) return `overlaps the public subnet ${other}`;
+    return true;
+  };
+  const publicSubnetCidr = await input({
+    message: 'Public subnet CIDR (load balancers):', default: block(0), validate: (v) => inside(v),
+  });
+  const privateSubnetCidr = await input({
+    message: 'Private subnet CIDR (worker nodes):', default: block(1),
+    validate: (v) => inside(v, publicSubnetCidr),
+  });
+  return { publicSubnetCidr, privateSubnetCidr };
 }
