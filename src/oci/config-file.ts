@@ -69,7 +69,8 @@ export function readConfigFile(configFile: string): ParsedConfigFile {
       {
         hint: missing
           ? 'Create it with `oci setup config` (or in the console: Profile → API keys → ' +
-            'Add API key → copy the configuration preview), or point oci.configFile at it.'
+            'Add API key → copy the configuration preview), or point oci.configFile (the ' +
+            'token command: --oci-config-file) at it.'
           : 'Check the file permissions, or point oci.configFile at a readable file.',
         source: 'user',
         exitCode: ExitCode.usage,

@@ -55,8 +55,8 @@ function wantsMerge(ctx: PhaseContext, deps: KubeconfigPhaseDeps): boolean {
 /** Arguments that make `todo-infra token` use the same credentials as this run. */
 function tokenArgs(ctx: PhaseContext): string[] {
   const o = ctx.config.oci;
-  return ['--profile', o.profile, '--config-file', expandPath(o.configFile),
-    ...(o.endpoint ? ['--endpoint', o.endpoint] : [])];
+  return ['--profile', o.profile, '--oci-config-file', expandPath(o.configFile),
+    ...(o.endpoint ? ['--oci-endpoint', o.endpoint] : [])];
 }
 
 async function defaultKube(path: string, context: string, log: Logger): Promise<Kube> {

@@ -1,14 +1,15 @@
 // The kubeconfig from the Container Engine API (simulator): written 0600 to the state dir, its
 // user replaced by the `todo-infra token` exec plugin — whose arguments, run through runToken,
 // produce a token the simulator verifies — and merged elsewhere only on request, with a backup.
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync }
+  from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../src/core/log.js';
 import { openSession, type OciSession } from '../../src/oci/clients.js';
 import { mergeKubeconfig, writeClusterKubeconfig } from '../../src/oci/kubeconfig.js';
-import { runToken } from '../../src/oci/token.js';
 import { FAST_RETRY, setup, type Fixture } from './fixtures.ts';
 import { simOcid } from './oci-simulator-state.ts';
 
@@ -31,7 +32,8 @@ afterEach(async () => fx.cleanup());
 const opts = (extra: Partial<Parameters<typeof writeClusterKubeconfig>[1]> = {}) => ({
   clusterId, stateDir: join(fx.dir, 'state'), publicEndpoint: true,
     contextName: 'todo-infra-todo-oke',
-  tokenArgs: ['--profile', 'DEFAULT', '--config-file', fx.configFile, '--endpoint', fx.sim.url],
+  tokenArgs: ['--profile', 'DEFAULT', '--oci-config-file', fx.configFile,
+    '--oci-endpoint', fx.sim.url],
   ...extra,
 });
 
@@ -62,7 +64,7 @@ describe('writeClusterKubeconfig', () => {
     expect(exec?.command).toBe(process.execPath);
     expect(exec?.args).toEqual([join(process.cwd(), 'bin', 'todo-infra.js'), 'token',
       '--cluster-id', clusterId, '--region', 'eu-frankfurt-1',
-      '--profile', 'DEFAULT', '--config-file', fx.configFile, '--endpoint', fx.sim.url]);
+      '--profile', 'DEFAULT', '--oci-config-file', fx.configFile, '--oci-endpoint', fx.sim.url]);
     expect(exec?.env).toEqual([{ name: 'TODO_INFRA_STATE_DIR', value: join(fx.dir, 'state') }]);
     expect(exec?.interactiveMode).toBe('Never');
     expect(fx.sim.state.kubeconfigRequests).toEqual([{ tokenVersion: '2.0.0',
@@ -75,19 +77,30 @@ describe('writeClusterKubeconfig', () => {
     expect(fx.sim.state.kubeconfigRequests[0]?.endpoint).toBe('PRIVATE_ENDPOINT');
   });
 
-  it('its exec arguments yield a token the simulator verifies for this cluster', async () => {
-    const res = await writeClusterKubeconfig(s, opts());
-    const exec = (parse(readFileSync(res.kubeconfigPath, 'utf8')) as Doc).users[0]?.user.exec;
-    const args = exec?.args ?? [];
-    const flag = (name: string) => args[args.indexOf(name) + 1] ?? '';
-    expect(args.slice(1, 2)).toEqual(['token']);
-    const json = await runToken({ clusterId: flag('--cluster-id'), region: flag('--region'),
-      profile: flag('--profile'), configFile: flag('--config-file'), endpoint: flag('--endpoint'),
-      stateDir: exec?.env[0]?.value });
-    const cred = JSON.parse(json) as { status: { token: string } };
-    expect(fx.sim.verifyToken(cred.status.token)).toMatchObject({ ok: true, clusterId });
-    expect(existsSync(join(fx.dir, 'state', 'oke-tokens'))).toBe(true);
-  });
+  it('its exec plugin, run as kubectl would (built CLI), prints a token OKE would accept',
+    async () => {
+      // The production shape: no endpoint override, so the token targets the real region host;
+      // the simulator's verifier checks the signature against that host.
+      const res = await writeClusterKubeconfig(s, opts({
+        tokenArgs: ['--profile', 'DEFAULT', '--oci-config-file', fx.configFile] }));
+      const exec = (parse(readFileSync(res.kubeconfigPath, 'utf8')) as Doc).users[0]?.user.exec;
+      if (!exec) throw new Error('no exec plugin in the kubeconfig');
+      if (!existsSync(join(process.cwd(), 'dist', 'cli', 'main.js'))) {
+        throw new Error('dist/ is not built: run `npx tsc -p .` (npm test builds first)');
+      }
+      const env = { ...process.env, ...Object.fromEntries(exec.env.map((e) => [e.name, e.value])) };
+      const run = () => execFileSync(exec.command, exec.args, { env, encoding: 'utf8' });
+      const stdout = run();
+      const cred = JSON.parse(stdout) as { kind: string; status: { token: string;
+        expirationTimestamp: string } };
+      expect(cred.kind).toBe('ExecCredential');
+      const url = new URL(Buffer.from(cred.status.token, 'base64url').toString('utf8'));
+      expect(url.host).toBe('containerengine.eu-frankfurt-1.oraclecloud.com');
+      expect(fx.sim.verifyToken(cred.status.token)).toMatchObject({ ok: true, clusterId });
+      // The token was cached in the state dir the kubeconfig names; the next call reuses it.
+      expect(readdirSync(join(fx.dir, 'state', 'oke-tokens'))).toHaveLength(1);
+      expect(JSON.parse(run()).status.token).toBe(cred.status.token);
+    });
 
   it('maps an unknown cluster to OCI_NOT_FOUND and writes nothing', async () => {
     const err = await writeClusterKubeconfig(s, opts({ clusterId: simOcid('cluster',

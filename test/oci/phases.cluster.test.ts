@@ -92,7 +92,7 @@ describe('kubeconfig phase on the local control plane', () => {
     expect(calls.length).toBeGreaterThan(0);
     expect(calls[0]).toEqual({
       argv: ['token', '--cluster-id', clusterId, '--region', 'eu-frankfurt-1', '--profile',
-        'DEFAULT', '--config-file', fx.configFile, '--endpoint', fx.sim.url],
+        'DEFAULT', '--oci-config-file', fx.configFile, '--oci-endpoint', fx.sim.url],
       stateDir: h.stateDir,
     });
     h.pretend('kubeconfig', out);
