@@ -47,7 +47,8 @@ export function probeTopic(config: Config): string {
 }
 
 /** Waits for Ready=True; a timeout names every condition the operator last reported. */
-async function waitReady(ctx: PhaseContext, kube: Kube, ref: ObjectRef, hint: string) {
+async function waitReady(ctx: PhaseContext, kube: Kube, ref: ObjectRef,
+  hint: (last: KubeObject | undefined) => string) {
   const timeoutMs = ms(ctx.config);
   const what = `${ref.kind} ${ref.namespace}/${ref.name}`;
   ctx.waiting(`${what} to report Ready`, new Date(Date.now() + timeoutMs));
@@ -67,9 +68,26 @@ async function waitReady(ctx: PhaseContext, kube: Kube, ref: ObjectRef, hint: st
       source: err.source,
       exitCode: err.exitCode,
       details: err.details,
-      hint,
+      hint: hint(last),
     });
   }
+}
+
+/** The fix for a Kafka that did not become Ready, from what the operator last said. */
+export function kafkaHint(config: Config, last: KubeObject | undefined): string {
+  const ns = config.kafka.namespace;
+  const said = describeConditions(last);
+  if (/UnsupportedKafkaVersion/.test(said)) {
+    return `Set kafka.version to a version Strimzi ${config.charts.strimzi.version} supports ` +
+      '(listed in the condition above) and re-run.';
+  }
+  if (!last || said === 'no conditions reported') {
+    return `No operator has reconciled it: check \`kubectl -n ${ns} get deploy ` +
+      'strimzi-cluster-operator` (run `todo-infra phase strimzi` first).';
+  }
+  return `See \`kubectl -n ${ns} get pods\` and the operator log (\`kubectl -n ${ns} logs ` +
+    'deploy/strimzi-cluster-operator`); a broker that stays Pending usually needs a smaller ' +
+    'kafka.resources, one that restarts a larger memory limit than kafka.jvmHeap.';
 }
 
 async function roundTrip(ctx: PhaseContext, kube: Kube): Promise<{ topic: string; job: string }> {
@@ -147,11 +165,7 @@ export const kafkaPhase: Phase = {
     ctx.step(`Kafka ${k.clusterName}`);
     const applied = await kube.apply(kafkaObjects(config));
     for (const r of applied) ctx.log.verbose(`${r.ref.kind} ${r.ref.name}: ${r.action}`);
-    await waitReady(ctx, kube, kafkaRef(config),
-      'See `kubectl -n ' + k.namespace + ' get pods` and the operator log ' +
-        '(`kubectl -n ' + k.namespace + ' logs deploy/strimzi-cluster-operator`); a broker ' +
-        'that stays Pending usually needs a smaller kafka.resources, one that restarts a ' +
-        'larger memory limit than kafka.jvmHeap.');
+    await waitReady(ctx, kube, kafkaRef(config), (last) => kafkaHint(config, last));
 
     // Clients (Dapr's brokers metadata) use this Service; the operator creates it with the
     // cluster, so its absence after Ready means something is wrong with the operator.
@@ -170,7 +184,7 @@ export const kafkaPhase: Phase = {
     ctx.step('KafkaTopics');
     await kube.apply(kafkaTopics(config));
     for (const t of k.topics) {
-      await waitReady(ctx, kube, topicRef(config, t.name),
+      await waitReady(ctx, kube, topicRef(config, t.name), () =>
         'The Topic Operator (entity operator pod) reconciles topics; see its log for the ' +
           'reason, e.g. more replicas or partitions than the cluster allows.');
     }
