@@ -34,7 +34,10 @@ export async function finishRun(session: Session, summary: RunSummary, command: 
   }
   if (output === 'text') process.stderr.write(`${command}: failed (${counts})\n`);
   let code: number = ExitCode.failure;
-  for (const { error } of summary.failed) code = reportError(error, session.globals, resume);
+  summary.failed.forEach(({ error }, i) => {
+    const last = i === summary.failed.length - 1;
+    code = reportError(error, session.globals, { resume, trailer: last });
+  });
   return summary.failed.length === 1 ? code : ExitCode.failure;
 }
 

@@ -6,7 +6,18 @@ import { toTodoInfraError, type TodoInfraError } from '../core/errors.js';
 import type { Globals } from './global.js';
 import { writeJsonLine } from './ui/json.js';
 
-export function reportError(thrown: unknown, globals: Pick<Globals, 'output' | 'verbosity'>, resume?: string): number {
+export interface ReportOptions {
+  resume?: string;
+  /** Leave out the Resume/Debug log lines (several errors are followed by one trailer). */
+  trailer?: boolean;
+}
+
+export function reportError(
+  thrown: unknown,
+  globals: Pick<Globals, 'output' | 'verbosity'>,
+  options: ReportOptions = {},
+): number {
+  const { resume, trailer = true } = options;
   const error = toTodoInfraError(thrown);
   const logFile = debugLogFile();
   if (globals.output === 'json') {
@@ -17,8 +28,8 @@ export function reportError(thrown: unknown, globals: Pick<Globals, 'output' | '
   lines.push(`Error${error.phase ? ` in phase ${error.phase}` : ''}: ${error.message}`);
   for (const detail of error.details) lines.push(`  ${detail}`);
   if (error.hint) lines.push(`Fix: ${error.hint}`);
-  if (resume) lines.push(`Resume: ${resume}`);
-  if (logFile) lines.push(`Debug log: ${logFile}`);
+  if (trailer && resume) lines.push(`Resume: ${resume}`);
+  if (trailer && logFile) lines.push(`Debug log: ${logFile}`);
   if (globals.verbosity >= 1 && error.stack) lines.push(describeStack(error));
   process.stderr.write(redact(lines.join('\n')) + '\n');
   return error.exitCode;
