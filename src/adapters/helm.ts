@@ -270,21 +270,40 @@ function classify(failure: ToolFailure, opts: HelmCommon): TodoInfraError | unde
       hint: 'Wait for the other helm command to finish (helm list -a shows it), then re-run.',
     });
   }
-  if (/Kubernetes cluster unreachable|connection refused|no such host.*:6443/i.test(out)) {
-    return new TodoInfraError('HELM_CLUSTER_UNREACHABLE', 'helm cannot reach the cluster', {
-      ...base,
-      source: 'environment',
-      hint: 'Check kube.kubeconfig / kube.context (`todo-infra check` tests the connection).',
-    });
-  }
-  const fetchFailed = /failed to (do request|fetch|download)|not found in .* repository/i;
-  if (fetchFailed.test(out) || /unexpected status/i.test(out)) {
+  const fetchFailed = new RegExp(
+    [
+      'failed to (do request|fetch|download)',
+      'not found in .* repository',
+      'not a valid chart repository or cannot be reached',
+      'failed to perform "Fetch',
+      'unexpected status',
+    ].join('|'),
+    'i',
+  );
+  if (fetchFailed.test(out)) {
     return new TodoInfraError('HELM_CHART_UNAVAILABLE', 'helm could not fetch the chart', {
       ...base,
       source: 'environment',
       hint:
         'Check the chart ref and version under charts: in the config; without access to the ' +
         'registry, `helm pull` the chart elsewhere and set its ref to the local .tgz or directory.',
+    });
+  }
+  const missingPath = /path "([^"]+)" not found/.exec(out);
+  if (missingPath) {
+    const what = `chart directory ${missingPath[1]} not found`;
+    return new TodoInfraError('HELM_CHART_NOT_FOUND', what, {
+      ...base,
+      source: 'user',
+      exitCode: ExitCode.usage,
+      hint: 'Fix the chart ref under charts: in the config (a local path must exist).',
+    });
+  }
+  if (/Kubernetes cluster unreachable|connection refused|no such host.*:6443/i.test(out)) {
+    return new TodoInfraError('HELM_CLUSTER_UNREACHABLE', 'helm cannot reach the cluster', {
+      ...base,
+      source: 'environment',
+      hint: 'Check kube.kubeconfig / kube.context (`todo-infra check` tests the connection).',
     });
   }
   return undefined;
