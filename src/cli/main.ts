@@ -45,6 +45,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--target <target>', 'oke (provision OCI) or existing (use --context)')
     .option('--dry-run', 'print the plan and change nothing')
     .option('--rerun', 're-run phases even when nothing changed')
+    .option('--merge', 'also merge the new cluster context into ~/.kube/config (backup kept)')
     .option('--ci', 'never prompt (also when CI=true or without a terminal)')
     .option('-y, --yes', 'never prompt; missing values are errors')
     .action(run(async () => (await import('./commands/up.js')).runUp as Action));
@@ -59,6 +60,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('run or resume one phase (see `phases`)')
     .option('--force', 'run even if a phase it needs has not completed')
     .option('--rerun', 're-run even when nothing changed')
+    .option('--merge', 'kubeconfig phase: also merge the context into ~/.kube/config')
     .option('--target <target>', 'oke or existing')
     .option('--ci', 'never prompt')
     .option('-y, --yes', 'never prompt')
@@ -100,6 +102,7 @@ export async function main(argv: string[]): Promise<number> {
     .requiredOption('--cluster-id <ocid>', 'OKE cluster OCID')
     .requiredOption('--region <region>', 'cluster region, e.g. eu-frankfurt-1')
     .option('--profile <name>', 'OCI config profile')
+    .option('--oci-endpoint <url>', 'OCI API endpoint override (local stand-ins, tests)')
     .option('--oci-config-file <file>', 'OCI config file (default ~/.oci/config)')
     .action(run(async () => (await import('./commands/token.js')).runTokenCommand as Action));
 

@@ -16,6 +16,7 @@ export interface PhaseOptions {
   force?: boolean;
   rerun?: boolean;
   target?: string;
+  merge?: boolean;
 }
 
 export async function runPhaseCommand(globals: Globals, name: string, options: PhaseOptions): Promise<number> {
@@ -25,7 +26,7 @@ export async function runPhaseCommand(globals: Globals, name: string, options: P
   }
   const phase = phaseById(name);
   const session = await openSession(globals, {
-    command: `phase ${name}`, flags: flagsToConfig(globals, options.target), lock: true,
+    command: `phase ${name}`, flags: flagsToConfig(globals, options.target, options.merge), lock: true,
     requireValuesFor: [name],
   });
   try {

@@ -7,6 +7,7 @@ export interface TokenOptions {
   region: string;
   profile?: string;
   ociConfigFile?: string;
+  ociEndpoint?: string;
 }
 
 export async function runTokenCommand(globals: Globals, options: TokenOptions): Promise<number> {
@@ -17,6 +18,7 @@ export async function runTokenCommand(globals: Globals, options: TokenOptions): 
     profile: options.profile,
     configFile: options.ociConfigFile,
     stateDir: globals.stateDir,
+    endpoint: options.ociEndpoint,
   });
   process.stdout.write(json.endsWith('\n') ? json : json + '\n');
   return 0;

@@ -15,6 +15,7 @@ export interface UpOptions {
   target?: string;
   dryRun?: boolean;
   rerun?: boolean;
+  merge?: boolean;
 }
 
 export async function runUp(globals: Globals, options: UpOptions): Promise<number> {
@@ -24,7 +25,7 @@ export async function runUp(globals: Globals, options: UpOptions): Promise<numbe
   }
   const session = await openSession(globals, {
     command: options.dryRun ? 'up-dry-run' : 'up',
-    flags: flagsToConfig(globals, options.target),
+    flags: flagsToConfig(globals, options.target, options.merge),
     lock: !options.dryRun,
     requireValuesFor: options.dryRun ? [] : PHASE_IDS,
   });
@@ -50,9 +51,10 @@ export async function runUp(globals: Globals, options: UpOptions): Promise<numbe
 }
 
 /** Flags that are also config keys (flag beats environment beats file). */
-export function flagsToConfig(globals: Globals, target?: string): Record<string, unknown> {
+export function flagsToConfig(globals: Globals, target?: string, merge?: boolean): Record<string, unknown> {
   return {
     target,
+    'kube.merge': merge,
     'kube.kubeconfig': globals.kubeconfig,
     'kube.context': globals.context,
   };

@@ -64,5 +64,10 @@ export const kube = z.strictObject({
   /** Kubeconfig file; KUBECONFIG or ~/.kube/config when not given (target existing). */
   kubeconfig: z.string().optional(),
   context: z.string().optional(),
+  /**
+   * Also merge the OKE context into ~/.kube/config (a backup is kept). Off by default: the
+   * kubeconfig phase writes its own file under the state dir and never touches yours silently.
+   */
+  merge: z.boolean().default(false),
 });
 
