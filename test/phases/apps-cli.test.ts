@@ -32,7 +32,11 @@ async function cli(...args: string[]): Promise<CliResult> {
   const res = await runCli(
     ['--state-dir', join(dir, 'state'), '--config', join(dir, 'todo-infra.yaml'),
       '--kubeconfig', cluster.kubeconfigPath, '-vv', ...args],
-    { cwd: dir, env: { APPS_CLI_DB_URL: SECRET, HELM_BIN: process.env.HELM_BIN }, timeoutMs: 240_000 },
+    {
+      cwd: dir,
+      env: { APPS_CLI_DB_URL: SECRET, HELM_BIN: process.env.HELM_BIN },
+      timeoutMs: 240_000,
+    },
   );
   outputs.push(res);
   return res;
@@ -92,7 +96,9 @@ describe('todo-infra CLI: base, ingress, apps on an existing cluster', () => {
     const events = up.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
     const of = (phase: string) => events.filter((e) => e.phase === phase).map((e) => e.type);
     for (const phase of ['base', 'ingress']) {
-      expect(events).toContainEqual(expect.objectContaining({ type: 'phase-skip', phase, reason: 'unchanged' }));
+      expect(events).toContainEqual(
+        expect.objectContaining({ type: 'phase-skip', phase, reason: 'unchanged' }),
+      );
     }
     // `up` runs the whole graph. While other phases cannot complete here (no chart registry for
     // strimzi/dapr, monitoring not implemented yet), the engine launches nothing new after the

@@ -118,6 +118,10 @@ export async function startPullFailureNode(
 }
 
 /** Marks a node (un)schedulable, like `kubectl cordon` / `uncordon`. */
-export async function setCordoned(client: KubeClient, node: string, cordoned: boolean): Promise<void> {
+export async function setCordoned(
+  client: KubeClient,
+  node: string,
+  cordoned: boolean,
+): Promise<void> {
   await client.json('PATCH', `/api/v1/nodes/${node}`, { spec: { unschedulable: cordoned } }, MERGE);
 }

@@ -18,14 +18,24 @@ describe('app manifests', () => {
     expect(c.image).toBe('fra.ocir.io/axyz/todo-backend:latest');
     expect(pod.imagePullSecrets).toEqual([{ name: 'ocir-pull' }]);
     expect(pod.nodeSelector).toEqual({ 'kubernetes.io/arch': 'arm64' });
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     expect(c.securityContext).toEqual({
       runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false,
       capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
     });
-    expect(c.livenessProbe).toMatchObject({ httpGet: { path: '/health' }, initialDelaySeconds: 30, periodSeconds: 10 });
-    expect(c.readinessProbe).toMatchObject({ httpGet: { path: '/ready' }, initialDelaySeconds: 5, periodSeconds: 5 });
-    expect(c.resources).toEqual({ requests: { cpu: '150m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } });
+    expect(c.livenessProbe).toMatchObject({
+      httpGet: { path: '/health' }, initialDelaySeconds: 30, periodSeconds: 10,
+    });
+    expect(c.readinessProbe).toMatchObject({
+      httpGet: { path: '/ready' }, initialDelaySeconds: 5, periodSeconds: 5,
+    });
+    expect(c.resources).toEqual({
+      requests: { cpu: '150m', memory: '256Mi' },
+      limits: { cpu: '500m', memory: '512Mi' },
+    });
     const ann = dep.spec.template.metadata.annotations;
     expect(ann).toMatchObject({
       'dapr.io/enabled': 'true', 'dapr.io/app-id': 'backend', 'dapr.io/app-port': '8000',
@@ -34,7 +44,8 @@ describe('app manifests', () => {
     });
     expect(dep.spec.replicas).toBeUndefined();
     expect(c.env).toContainEqual({
-      name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'db-credentials', key: 'connection-string' } },
+      name: 'DATABASE_URL',
+      valueFrom: { secretKeyRef: { name: 'db-credentials', key: 'connection-string' } },
     });
   });
 
@@ -43,12 +54,15 @@ describe('app manifests', () => {
     const ing = appObjects(config, registry).find((o) => o.kind === 'Ingress') as any;
     expect(ing.spec.ingressClassName).toBe('edge');
     expect(ing.spec.rules[0].host).toBeUndefined();
-    expect(ing.spec.rules[0].http.paths.map((p: any) => [p.path, p.pathType, p.backend.service.name]))
+    const route = (p: any) => [p.path, p.pathType, p.backend.service.name];
+    expect(ing.spec.rules[0].http.paths.map(route))
       .toEqual([['/api', 'Prefix', 'backend'], ['/', 'Prefix', 'frontend']]);
   });
 
   it('makes autoscaling/v2 HPAs from the config, none for a switched-off component', () => {
-    const config = makeConfig({ apps: { frontend: { replicas: 0 }, backend: { hpa: { maxReplicas: 2 } } } });
+    const config = makeConfig({
+      apps: { frontend: { replicas: 0 }, backend: { hpa: { maxReplicas: 2 } } },
+    });
     const objs = appObjects(config, registry);
     const hpas = objs.filter((o) => o.kind === 'HorizontalPodAutoscaler') as any[];
     expect(hpas.map((h) => h.metadata.name)).toEqual(['backend']);
@@ -60,8 +74,12 @@ describe('app manifests', () => {
 
   it('requires apps.<name>.image when there is no registry, naming the key', () => {
     const config = makeConfig({ target: 'existing' });
-    expect(() => imageFor(config, 'frontend', undefined)).toThrow(/apps\.frontend\.image is not set/);
-    const set = makeConfig({ target: 'existing', apps: { frontend: { image: 'ghcr.io/me/fe', tag: 'v1' } } });
+    expect(() => imageFor(config, 'frontend', undefined))
+      .toThrow(/apps\.frontend\.image is not set/);
+    const set = makeConfig({
+      target: 'existing',
+      apps: { frontend: { image: 'ghcr.io/me/fe', tag: 'v1' } },
+    });
     expect(imageFor(set, 'frontend', undefined)).toBe('ghcr.io/me/fe:v1');
     const digest = makeConfig({ apps: { frontend: { image: 'ghcr.io/me/fe@sha256:abc' } } });
     expect(imageFor(digest, 'frontend', undefined)).toBe('ghcr.io/me/fe@sha256:abc');
@@ -78,6 +96,7 @@ describe('app manifests', () => {
       'infrastructure/k8s/apps/backend/hpa.yaml',
       'infrastructure/k8s/apps/ingress.yaml',
     ]);
-    expect(files[0]?.content).toContain('image: REGISTRY_HOST/REGISTRY_NAMESPACE/todo-frontend:latest');
+    expect(files[0]?.content)
+      .toContain('image: REGISTRY_HOST/REGISTRY_NAMESPACE/todo-frontend:latest');
   });
 });

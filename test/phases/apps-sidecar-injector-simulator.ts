@@ -48,7 +48,10 @@ function sidecar(annotations: Record<string, string>): Record<string, unknown> {
     image: 'ghcr.io/dapr/daprd:1.18.3',
     args: ['--mode', 'kubernetes', '--app-id', a('app-id', 'unknown')],
     resources: {
-      requests: { cpu: a('sidecar-cpu-request', '100m'), memory: a('sidecar-memory-request', '250Mi') },
+      requests: {
+        cpu: a('sidecar-cpu-request', '100m'),
+        memory: a('sidecar-memory-request', '250Mi'),
+      },
       limits: { cpu: a('sidecar-cpu-limit', '1'), memory: a('sidecar-memory-limit', '1Gi') },
     },
     securityContext: {
@@ -106,7 +109,9 @@ export async function startInjectorSimulator(
         url: `https://127.0.0.1:${port}/mutate`,
         caBundle: Buffer.from(cert).toString('base64'),
       },
-      rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }],
+      rules: [
+        { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] },
+      ],
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
       admissionReviewVersions: ['v1'],
       sideEffects: 'None',

@@ -49,7 +49,8 @@ beforeAll(async () => {
   process.env[ENV] = 'postgresql://u:apps-test-secret@db/x';
   lb = await startLbSimulator({
     kubeconfigPath: cluster.kubeconfigPath,
-    addressFor: (svc) => (String(svc.metadata.namespace).startsWith(`${PREFIX}`) ? '127.0.0.1' : undefined),
+    addressFor: (svc) =>
+      (String(svc.metadata.namespace).startsWith(PREFIX) ? '127.0.0.1' : undefined),
     log: () => undefined,
   });
   app = await startAppServer({ '/': 200, '/api': 200 });
@@ -61,7 +62,8 @@ afterAll(async () => {
   await lb?.stop();
   await app?.stop();
   for (const ns of [`${PREFIX}-ing`, `${PREFIX}p-ing`, `${PREFIX}f-ing`]) {
-    await helmUninstall({ release: 'nginx-ingress', namespace: ns, kubeconfig: cluster.kubeconfigPath })
+    const kubeconfig = cluster.kubeconfigPath;
+    await helmUninstall({ release: 'nginx-ingress', namespace: ns, kubeconfig })
       .catch(() => false);
   }
   delete process.env[ENV];
@@ -76,7 +78,10 @@ describe('phase apps', () => {
     expect(summary.succeeded).toEqual(['base', 'ingress', 'apps']);
     expect(h.journal.get('apps')?.outputs).toMatchObject({
       url: app.url,
-      images: { frontend: 'ghcr.io/example/todo-frontend:1.0.0', backend: 'ghcr.io/example/todo-backend:1.0.0' },
+      images: {
+        frontend: 'ghcr.io/example/todo-frontend:1.0.0',
+        backend: 'ghcr.io/example/todo-backend:1.0.0',
+      },
       daprSidecars: false,
     });
     expect(app.hits).toEqual(expect.arrayContaining(['/', '/api']));
@@ -99,7 +104,8 @@ describe('phase apps', () => {
 
   it('references the registry pull secret when the registry phase has run', async () => {
     const { appObjects } = await import('../../src/phases/apps.js');
-    const objs = appObjects(h.config, { imagePrefix: 'fra.ocir.io/ns', pullSecretName: 'ocir-pull' });
+    const registry = { imagePrefix: 'fra.ocir.io/ns', pullSecretName: 'ocir-pull' };
+    const objs = appObjects(h.config, registry);
     const [res] = await kube.apply(objs.filter((o) => o.kind === 'Deployment'), { dryRun: true });
     expect(res?.action).toBe('configured');
   });
@@ -143,7 +149,8 @@ describe('phase apps', () => {
       const failure = summary.failed.find((f) => f.phase === 'apps');
       expect(failure?.error.exitCode).toBe(4);
       expect(failure?.error.message).toMatch(/backend/);
-      expect(`${failure?.error.message}\n${failure?.error.details.join('\n')}`).toMatch(/ImagePullBackOff/);
+      expect(`${failure?.error.message}\n${failure?.error.details.join('\n')}`)
+        .toMatch(/ImagePullBackOff/);
       expect(failure?.error.hint).toMatch(/apps\.<component>\.image/);
     } finally {
       for (const node of cluster.nodeNames) await setCordoned(raw, node, false);
@@ -157,9 +164,18 @@ describe('phase apps', () => {
       rolloutTimeoutSeconds: 8,
       backend: {
         image: 'ghcr.io/example/todo-backend', tag: '1.0.0',
-        resources: { requests: { cpu: '3', memory: '256Mi' }, limits: { cpu: '3', memory: '512Mi' } },
+        resources: {
+          requests: { cpu: '3', memory: '256Mi' },
+          limits: { cpu: '3', memory: '512Mi' },
+        },
       },
-      quotas: { app: { requests: { cpu: '8', memory: '4Gi' }, limits: { cpu: '16', memory: '8Gi' }, pods: 20 } },
+      quotas: {
+        app: {
+          requests: { cpu: '8', memory: '4Gi' },
+          limits: { cpu: '16', memory: '8Gi' },
+          pods: 20,
+        },
+      },
     });
     const hf = harness(cfg, cluster.kubeconfigPath);
     try {

@@ -21,7 +21,8 @@ describe('base manifests', () => {
       'todo-app', 'ingress', 'kafka', 'dapr-system', 'monitoring',
     ]);
     const level = (name: string) =>
-      ns.find((n) => n.metadata.name === name)?.metadata.labels?.['pod-security.kubernetes.io/enforce'];
+      ns.find((n) => n.metadata.name === name)
+        ?.metadata.labels?.['pod-security.kubernetes.io/enforce'];
     expect(level('todo-app')).toBe('restricted');
     expect(level('ingress')).toBe('restricted');
     expect(level('monitoring')).toBe('restricted');

@@ -28,7 +28,11 @@ const restrictedPod = (name: string, extra: Record<string, unknown> = {}): KubeO
   metadata: { name, namespace: APP },
   spec: {
     nodeSelector: { 'kubernetes.io/arch': 'arm64' },
-    securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } },
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: 10001,
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
     containers: [{
       name: 'c',
       image: 'registry.example/probe:1',
@@ -84,24 +88,31 @@ describe('phase base on the control plane', () => {
     await expect(kube.apply([root])).rejects.toThrow(/violates PodSecurity "restricted/);
   });
 
-  it('admits a pod without resources through the LimitRange and rejects one over quota', async () => {
+  it('admits a pod without resources (LimitRange) and rejects one over quota', async () => {
     const [ok] = await kube.apply([restrictedPod('limitrange-defaults')]);
     expect(ok?.action).toBe('created');
-    const pod = await kube.get({ apiVersion: 'v1', kind: 'Pod', name: 'limitrange-defaults', namespace: APP });
+    const ref = { apiVersion: 'v1', kind: 'Pod', name: 'limitrange-defaults', namespace: APP };
+    const pod = await kube.get(ref);
     const c = (pod?.spec as any).containers[0];
     expect(c.resources).toEqual({
       requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' },
     });
     const big = restrictedPod('over-quota', {
-      resources: { requests: { cpu: '1500m', memory: '64Mi' }, limits: { cpu: '2', memory: '128Mi' } },
+      resources: {
+        requests: { cpu: '1500m', memory: '64Mi' },
+        limits: { cpu: '2', memory: '128Mi' },
+      },
     });
-    await expect(kube.apply([big])).rejects.toThrow(/exceeded quota: platform-quota.*requests\.cpu/);
-    await kube.delete({ apiVersion: 'v1', kind: 'Pod', name: 'limitrange-defaults', namespace: APP });
+    await expect(kube.apply([big]))
+      .rejects.toThrow(/exceeded quota: platform-quota.*requests\.cpu/);
+    await kube.delete(ref);
   });
 
   it('gives the CI/CD ServiceAccount exactly the deployer permissions', async () => {
     const asUser = ciUserName(config);
-    const can = (verb: string, resource: string, group = '', namespace = APP, subresource?: string) =>
+    const can = (
+      verb: string, resource: string, group = '', namespace = APP, subresource?: string,
+    ) =>
       kube.canI({ verb, resource, group, namespace, subresource, asUser });
     const allowed: Array<[string, string, string?]> = [
       ['patch', 'deployments', 'apps'], ['update', 'deployments', 'apps'],
@@ -128,7 +139,8 @@ describe('phase base on the control plane', () => {
       ['list', 'namespaces', '', ''],
     ];
     for (const [verb, resource, group, namespace] of denied) {
-      expect(await can(verb, resource, group, namespace || undefined), `${verb} ${resource} in ${namespace}`)
+      const what = `${verb} ${resource} in ${namespace}`;
+      expect(await can(verb, resource, group, namespace || undefined), what)
         .toBe(false);
     }
     expect(await can('create', 'pods', '', APP, 'exec')).toBe(false);
@@ -138,7 +150,8 @@ describe('phase base on the control plane', () => {
     const deadline = Date.now() + 60_000;
     let token: string | undefined;
     while (!token && Date.now() < deadline) {
-      const s = await kube.get({ apiVersion: 'v1', kind: 'Secret', name: CI_TOKEN_SECRET, namespace: APP });
+      const ref = { apiVersion: 'v1', kind: 'Secret', name: CI_TOKEN_SECRET, namespace: APP };
+      const s = await kube.get(ref);
       token = (s?.data as Record<string, string> | undefined)?.token;
       if (!token) await new Promise((r) => setTimeout(r, 500));
     }

@@ -9,7 +9,9 @@ beforeAll(async () => {
 });
 
 const render = (ref: string, extra: { repo?: string } = {}) =>
-  helmTemplate({ release: 'r', namespace: 'n', chart: { ref, version: '1.0.0', ...extra }, values: {} });
+  helmTemplate({
+    release: 'r', namespace: 'n', chart: { ref, version: '1.0.0', ...extra }, values: {},
+  });
 
 describe('helm adapter (real helm, offline)', () => {
   it('reports the helm version for preflight', async () => {

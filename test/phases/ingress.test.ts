@@ -62,15 +62,21 @@ describe('phase ingress with real helm', () => {
     expect(summary.succeeded).toEqual(['base', 'ingress']);
     const out = h.journal.get('ingress')?.outputs;
     expect(out).toMatchObject({
-      controller: 'f5-nginx', address: '127.0.0.1', url: app.url, service: 'nginx-ingress-controller',
+      controller: 'f5-nginx',
+      address: '127.0.0.1',
+      url: app.url,
+      service: 'nginx-ingress-controller',
     });
     expect(app.hits).toContain('/');
     const waits = h.events.filter((e) => e.type === 'wait' && e.phase === 'ingress');
-    expect(waits.map((w) => (w as { what: string }).what).join('\n')).toContain('load balancer address');
+    const what = waits.map((w) => (w as { what: string }).what).join('\n');
+    expect(what).toContain('load balancer address');
 
     const kube = await h.context(ingressPhase).kube();
-    const svc = await kube.get({ apiVersion: 'v1', kind: 'Service', name: 'nginx-ingress-controller',
-      namespace: `${PREFIX}-ing` });
+    const svc = await kube.get({
+      apiVersion: 'v1', kind: 'Service', name: 'nginx-ingress-controller',
+      namespace: `${PREFIX}-ing`,
+    });
     expect(svc?.metadata.annotations).toMatchObject({
       'service.beta.kubernetes.io/oci-load-balancer-shape': 'flexible',
       'service.beta.kubernetes.io/oci-load-balancer-shape-flex-min': '10',
@@ -118,11 +124,13 @@ describe('phase ingress with real helm', () => {
     await helmUpgradeInstall({ ...base, values });
   });
 
-  it('reports helm 4, renders offline, removes its values files, and uninstalls idempotently', async () => {
+  it('reports helm 4, renders offline, cleans up, uninstalls idempotently', async () => {
     expect((await helmVersion()).major).toBe(4);
     const c = ingressController(h.config);
-    const rendered = await helmTemplate({ release: c.release, namespace: 'x', chart: c.chart(h.config),
-      values: c.values(h.config, {}) });
+    const rendered = await helmTemplate({
+      release: c.release, namespace: 'x', chart: c.chart(h.config),
+      values: c.values(h.config, {}),
+    });
     expect(rendered).toContain('kind: Service');
     expect(rendered).toContain('oci-load-balancer-shape-flex-max: "10"');
     expect(readdirSync(tmpdir()).filter((f) => f.startsWith('todo-infra-helm-'))).toEqual([]);
