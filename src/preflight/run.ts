@@ -7,13 +7,14 @@ export async function runChecks(
   config: Config,
   options: { cloud: boolean; signal?: AbortSignal },
 ): Promise<CheckOutcome[]> {
-  const cloud = options.cloud ? loadCloudChecks(config) : Promise.resolve([]);
+  const cloud = options.cloud ? loadCloudChecks(config, options.signal) : Promise.resolve([]);
   const [tools, remote] = await Promise.all([checkTools(config, options.signal), cloud]);
   return [...tools, ...remote];
 }
 
-async function loadCloudChecks(config: Config): Promise<CheckOutcome[]> {
+async function loadCloudChecks(config: Config, signal?: AbortSignal): Promise<CheckOutcome[]> {
   // The OCI layer (and its SDK) is imported only when cloud checks are asked for.
   const { cloudChecks } = await import('../oci/checks.js');
-  return cloudChecks(config);
+  // Ctrl-C during the preflight phase stops the API retries instead of waiting them out.
+  return cloudChecks(config, { signal });
 }
