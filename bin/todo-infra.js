@@ -33,5 +33,13 @@ if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) {
   process.stderr.write('todo-infra is not built: run `npm run build` in the checkout.\n');
   process.exit(1);
 }
+// A reader that stops early (`todo-infra -o json up --dry-run | head -1`) closes the pipe; that
+// is the reader's choice, not a failure worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
 const { main } = await import('../dist/cli/main.js');
 process.exitCode = await main(process.argv);

@@ -173,6 +173,17 @@ describe('-o json: NDJSON on stdout and nothing else', () => {
   });
 });
 
+describe('a reader that stops early', () => {
+  it('closing stdout after one line ends the CLI quietly, without an EPIPE stack trace', async () => {
+    const r = await runCli(['-o', 'json', 'up', '--dry-run'], {
+      cwd: workDir(),
+      onSpawn: (child) => child.stdout!.once('data', () => child.stdout!.destroy()),
+    });
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled 'error' event/);
+    expect(r.code).toBe(0);
+  });
+});
+
 describe('no terminal, no prompt', () => {
   for (const [name, args, env] of [
     ['stdin is a pipe', ['up'], {}],
