@@ -6,7 +6,7 @@
 // Deployment is restarted in turn (one at a time: the quota leaves room for one surge pod)
 // and afterwards every pod must have two containers, the app and daprd.
 import type { Config } from '../config/schema.js';
-import { usageError } from '../core/errors.js';
+import { TodoInfraError, usageError } from '../core/errors.js';
 import type { CheckResult, Outputs, Phase, PhaseContext, PlanItem } from '../engine/phase.js';
 import type { KubeObject } from '../kube/types.js';
 import { toYaml } from '../manifests/base/yaml.js';
@@ -174,12 +174,17 @@ export const appsPhase: Phase = {
   },
 };
 
-function sidecarMissing(config: Config, c: Component, pods: string[]) {
-  return usageError(
+function sidecarMissing(config: Config, c: Component, pods: string[]): TodoInfraError {
+  const ns = config.dapr.namespace;
+  return new TodoInfraError(
     'DAPR_SIDECAR_MISSING',
     `${c} pods ${pods.join(', ')} have no daprd container after a restart`,
-    `Check the Dapr sidecar injector in ${config.dapr.namespace} (kubectl get pods -n ` +
-      `${config.dapr.namespace}) and that the pods carry dapr.io/enabled: "true".`,
+    {
+      phase: 'apps',
+      source: 'environment',
+      hint: `Dapr's sidecar injector did not act: check it (kubectl get pods -n ${ns}; its ` +
+        'MutatingWebhookConfiguration dapr-sidecar-injector) and re-run `todo-infra phase apps`.',
+    },
   );
 }
 

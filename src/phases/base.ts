@@ -53,6 +53,7 @@ export const basePhase: Phase = {
   },
 
   async plan(ctx): Promise<PlanItem[]> {
+    checkAppQuota(ctx.config);
     const items: PlanItem[] = baseObjects(ctx.config).map((o) => ({
       action: 'apply',
       what: describe(o),

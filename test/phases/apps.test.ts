@@ -133,6 +133,16 @@ describe('phase apps', () => {
     }
   });
 
+  it('fails with the cause when Dapr is recorded but no injector adds the sidecar', async () => {
+    // The injector simulator is gone; the dapr phase's record says Dapr is installed.
+    await kube.rolloutRestart(`${PREFIX}-app`, 'backend');
+    const summary = await h.run(ALL, ['apps'], true);
+    const failure = summary.failed.find((f) => f.phase === 'apps');
+    expect(failure?.error.code).toBe('DAPR_SIDECAR_MISSING');
+    expect(failure?.error.message).toMatch(/backend pods .* have no daprd container/);
+    expect(failure?.error.hint).toMatch(/sidecar injector/);
+  });
+
   it('names the image pull failure when a rollout cannot finish', async () => {
     const cfg = appConfig(`${PREFIX}p`, {
       rolloutTimeoutSeconds: 8,
