@@ -104,7 +104,13 @@ export class KubeClient implements Kube {
     ref: ObjectRef,
     options: { wait?: boolean; timeoutMs?: number } = {},
   ): Promise<boolean> {
-    const info = await this.discovery.require(ref.apiVersion, ref.kind);
+    // A kind the server no longer serves (its CRD is gone) has no objects left to delete:
+    // teardown stays idempotent when it runs again after a partial `down`.
+    const info = await this.discovery.find(ref.apiVersion, ref.kind);
+    if (!info) {
+      this.logger.debug(`delete ${describeRef(ref)}: ${ref.apiVersion} ${ref.kind} is not served`);
+      return false;
+    }
     const ns = info.namespaced ? (ref.namespace ?? this.deps.defaultNamespace) : undefined;
     const full = { ...ref, namespace: ns };
     const res = await this.transport.request({

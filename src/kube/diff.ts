@@ -11,6 +11,8 @@ const SERVER_OWNED = new Set([
   'metadata.uid',
   'metadata.creationTimestamp',
   'status',
+  // Written by the Deployment controller on every rollout, never by a manifest.
+  'metadata.annotations."deployment.kubernetes.io/revision"',
 ]);
 
 const MAX_PATHS = 25;
@@ -38,6 +40,11 @@ export function changedPaths(before: unknown, after: unknown): string[] {
 
 function walk(a: unknown, b: unknown, path: string, out: string[]): void {
   if (SERVER_OWNED.has(path)) return;
+  // A map that appears or disappears is reported by its keys, so ignored keys stay ignored.
+  if ((isRecord(a) && b === undefined) || (a === undefined && isRecord(b))) {
+    walk(a ?? {}, b ?? {}, path, out);
+    return;
+  }
   if (isRecord(a) && isRecord(b)) {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
     for (const key of [...keys].sort()) walk(a[key], b[key], join(path, key), out);

@@ -5,7 +5,9 @@ import { TodoInfraError } from '../../src/core/errors.js';
 import type { Kube } from '../../src/kube/index.js';
 import { parseManifests } from '../../src/kube/index.js';
 import { useCluster } from '../cluster/fixture.ts';
-import { deployment, namespace, testKube, uniqueName, type TestKube } from './cluster-helpers.js';
+import {
+  deleteTestNamespaces, deployment, namespace, testKube, trackNamespace, uniqueName, type TestKube,
+} from './cluster-helpers.js';
 
 const cluster = useCluster();
 let t: TestKube;
@@ -15,6 +17,7 @@ beforeAll(async () => {
   kube = t.kube;
 });
 afterAll(async () => {
+  await deleteTestNamespaces(kube);
   await kube.close();
 });
 
@@ -29,7 +32,7 @@ const summary = (results: { ref: { kind: string; name: string }; action: string 
 
 describe('server-side apply', () => {
   it('creates, then re-applies unchanged manifests without changing anything', async () => {
-    const ns = uniqueName('apply');
+    const ns = trackNamespace(uniqueName('apply'));
     const yaml = `
 apiVersion: v1
 kind: ConfigMap
@@ -87,6 +90,7 @@ metadata:
   it('dry-runs: reports the diff, persists nothing, and notes what it cannot validate yet', async () => {
     const ns = uniqueName('dry');
     await kube.apply([namespace(ns), deployment(ns, 'web')]);
+    await kube.waitForRollout(ns, 'web', { timeoutMs: 120_000 });
     const generation = (await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: ns }))!.metadata.generation;
     const scaled = deployment(ns, 'web', {}, 3);
     const [result] = await kube.apply([scaled], { dryRun: true });
@@ -132,7 +136,7 @@ metadata:
   });
 
   it('accepts a Strimzi v1 Kafka with a KafkaNodePool (KRaft), validated by the upstream schema', async () => {
-    const ns = uniqueName('kafka');
+    const ns = trackNamespace(uniqueName('kafka'));
     const objects = parseManifests(`
 apiVersion: kafka.strimzi.io/v1
 kind: KafkaNodePool

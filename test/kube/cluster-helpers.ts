@@ -62,7 +62,29 @@ export function kubeconfigVia(kubeconfigPath: string, server: string): string {
   return path;
 }
 
-export const namespace = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+const created = new Set<string>();
+
+/** Remembers a namespace a test creates, for deleteTestNamespaces(). */
+export function trackNamespace(name: string): string {
+  created.add(name);
+  return name;
+}
+
+/** A Namespace manifest; the name is remembered so the file can delete it at the end. */
+export const namespace = (name: string) => ({
+  apiVersion: 'v1',
+  kind: 'Namespace',
+  metadata: { name: trackNamespace(name) },
+});
+
+/**
+ * Deletes every namespace this file's tests used (without waiting), so their pods stop
+ * holding the shared fake node's CPU for the test files that run after this one.
+ */
+export async function deleteTestNamespaces(kube: Kube): Promise<void> {
+  for (const name of created) await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name });
+  created.clear();
+}
 
 export function deployment(ns: string, name: string, podSpec: Record<string, unknown> = {}, replicas = 1) {
   return {

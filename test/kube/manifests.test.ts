@@ -75,7 +75,7 @@ describe('changedPaths', () => {
     after.metadata.labels = { 'app.kubernetes.io/name': 'x' };
     delete after.spec.replicas;
     expect(changedPaths(base, after)).toEqual([
-      'metadata.labels',
+      'metadata.labels."app.kubernetes.io/name"',
       'spec.replicas',
       'spec.template.spec.containers[0].image',
     ]);
@@ -87,5 +87,16 @@ describe('changedPaths', () => {
     expect(paths).toHaveLength(26);
     expect(paths.at(-1)).toBe('… 5 more');
     expect(changedPaths({ data: { 'a.b': 1 } }, { data: { 'a.b': 2 } })).toEqual(['data."a.b"']);
+  });
+});
+
+describe('changedPaths and controller-written fields', () => {
+  it('ignores the revision annotation the Deployment controller writes', () => {
+    const before = { metadata: { name: 'web' }, spec: { replicas: 1 } };
+    const after = {
+      metadata: { name: 'web', annotations: { 'deployment.kubernetes.io/revision': '1' } },
+      spec: { replicas: 3 },
+    };
+    expect(changedPaths(before, after)).toEqual(['spec.replicas']);
   });
 });

@@ -11,7 +11,7 @@ import { condition } from '../cluster/helpers.ts';
 import { startLbSimulator } from '../cluster/lb-simulator.ts';
 import { setCondition } from '../cluster/operator-simulator.ts';
 import {
-  deployment, eventually, kubeconfigVia, logged, namespace, podsOf, testKube, uniqueName,
+  deleteTestNamespaces, deployment, eventually, kubeconfigVia, logged, namespace, podsOf, testKube, uniqueName,
   type TestKube,
 } from './cluster-helpers.js';
 import {
@@ -32,7 +32,7 @@ beforeAll(async () => {
   t = await testKube(cluster.kubeconfigPath, 1);
   kube = t.kube;
   node = await createSimulatedNode(cluster.client());
-  cleanups.push(() => node.remove(), () => kube.close());
+  cleanups.push(() => node.remove(), () => kube.close(), () => deleteTestNamespaces(kube));
 });
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
