@@ -61,7 +61,8 @@ describe('publish through the backend sidecar, then find the event on Kafka', ()
 
   it('publishes a unique event and runs a consume-only probe Job for exactly that id',
     async () => {
-      const proof = await provePublish(forwardingKube(), config, 'backend-abc', 'task-events', opts);
+      const proof = await provePublish(forwardingKube(), config, 'backend-abc', 'task-events',
+        opts);
       expect(proof.verified).toBe(true);
       expect(forwards).toEqual([`evp-app/backend-abc:${DAPR_HTTP_PORT}`]);
       expect(sidecar.published).toEqual([{ pubsub: 'pubsub', topic: 'task-events',

@@ -54,7 +54,8 @@ function backend(): KubeObject {
         spec: {
           securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
           containers: [{ name: 'backend', image: 'registry.example/todo-backend:1',
-            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }],
+            securityContext: { allowPrivilegeEscalation: false,
+              capabilities: { drop: ['ALL'] } } }],
         },
       },
     },
@@ -93,7 +94,8 @@ describe('phase dapr', () => {
       expect(summary.succeeded).toEqual(['dapr']);
       const ns = config.dapr.namespace;
       for (const name of ['dapr-operator', 'dapr-sidecar-injector', 'dapr-sentry']) {
-        const dep = await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: ns });
+        const ref = { apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: ns };
+        const dep = await kube.get(ref);
         expect((dep!.spec as any).replicas, name).toBe(1);
       }
       const sched = await kube.get({ apiVersion: 'apps/v1', kind: 'StatefulSet',
@@ -109,8 +111,8 @@ describe('phase dapr', () => {
       expect(out.wiring.brokers).toMatchObject({ service: bootstrapService(config),
         namespace: KAFKA, exists: false });
       expect(out.wiring.secret).toMatchObject({ name: 'db-credentials', exists: false });
-      expect(h.lines.some((l) => /does not exist yet; publishing fails until `phase kafka`/.test(l)))
-        .toBe(true);
+      const warned = /does not exist yet; publishing fails until `phase kafka`/;
+      expect(h.lines.some((l) => warned.test(l))).toBe(true);
       expect(out.backendSidecar.skipped).toBe('the backend is not deployed yet');
       expect(out.publish).toMatchObject({ verified: false });
       expect(await daprPhase.checkpoint(h.context(daprPhase))).toMatchObject({ ok: true });
@@ -165,7 +167,8 @@ describe('phase dapr', () => {
     const summary = await h.run([daprPhase], ['dapr'], true);
     const err = summary.failed[0]?.error;
     expect(err?.code).toBe('DAPR_SIDECAR_MISSING');
-    expect(err?.message).toMatch(/backend pods do not run the app plus daprd after a restart: backend-\S+ \[backend\]/);
+    expect(err?.message).toMatch(
+      /backend pods do not run the app plus daprd after a restart: backend-\S+ \[backend\]/);
     expect(err?.hint).toMatch(/dapr-sidecar-injector/);
   });
 });

@@ -71,7 +71,7 @@ describe('upstream CRDs accept what the CLI renders', () => {
     ['no Kafka Exporter', { monitoring: { kafkaExporter: false } }],
     ['persistent Dapr scheduler, other names', { dapr: { pubsubName: 'events',
       statestoreName: 'state', secretstoreName: 'k8s-secrets' } }],
-  ] as [string, ConfigInput][])('accepts the variant: %s (server-side dry run)', async (_, extra) => {
+  ] as [string, ConfigInput][])('accepts the variant: %s (dry run)', async (_, extra) => {
     const results = await kube.apply(crdObjects(extra), { dryRun: true });
     expect(results.length).toBeGreaterThan(10);
   });
@@ -85,7 +85,7 @@ describe('older or wrong shapes are rejected', () => {
     await expect(kube.apply([old], { dryRun: true })).rejects.toThrow(/v1beta2/);
   });
 
-  it('rejects a ZooKeeper-style Kafka (spec.zookeeper, brokers and storage in spec.kafka)', async () => {
+  it('rejects a ZooKeeper-style Kafka (zookeeper, brokers/storage in spec.kafka)', async () => {
     const zk = kafka();
     zk.spec.zookeeper = { replicas: 1, storage: { type: 'ephemeral' } };
     zk.spec.kafka.replicas = 1;

@@ -29,7 +29,9 @@ describe('Kafka (kafka.strimzi.io/v1, KRaft)', () => {
   const [cm, pool, kafka] = kafkaObjects(c) as [any, any, any];
 
   it('uses only the v1 API and no ZooKeeper or KRaft/node-pool annotations', () => {
-    for (const o of [pool, kafka, ...kafkaTopics(c)]) expect(o.apiVersion).toBe('kafka.strimzi.io/v1');
+    for (const o of [pool, kafka, ...kafkaTopics(c)]) {
+      expect(o.apiVersion).toBe('kafka.strimzi.io/v1');
+    }
     expect(kafka.spec.zookeeper).toBeUndefined();
     expect(kafka.metadata.annotations).toBeUndefined();
     expect(kafka.spec.kafka.replicas).toBeUndefined();
@@ -128,7 +130,8 @@ describe('Kafka (kafka.strimzi.io/v1, KRaft)', () => {
       kafka.spec.kafkaExporter.resources, job.spec.template.spec.containers[0].resources,
     ];
     const q = c.apps.quotas.kafka;
-    expect(res.reduce((n, r) => n + cpu(r.requests.cpu), 0)).toBeLessThanOrEqual(cpu(q.requests.cpu));
+    expect(res.reduce((n, r) => n + cpu(r.requests.cpu), 0))
+      .toBeLessThanOrEqual(cpu(q.requests.cpu));
     expect(res.reduce((n, r) => n + cpu(r.limits.cpu), 0)).toBeLessThanOrEqual(cpu(q.limits.cpu));
     expect(res.reduce((n, r) => n + mem(r.limits.memory), 0))
       .toBeLessThanOrEqual(mem(q.limits.memory));

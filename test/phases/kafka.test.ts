@@ -56,7 +56,7 @@ afterAll(async () => {
 });
 
 describe('phase strimzi', () => {
-  it('installs the operator chart, waits for it and the CRDs, and passes its checkpoint', async () => {
+  it('installs the operator chart, waits for it and the CRDs, passes its checkpoint', async () => {
     const summary = await h.run([strimziPhase], ['strimzi']);
     expect(summary.failed).toEqual([]);
     expect(summary.succeeded).toEqual(['strimzi']);
@@ -140,7 +140,8 @@ describe('phase kafka', () => {
       expect(summary.failed[0]!.phase).toBe('kafka');
       expect(err.exitCode).toBe(4);
       expect(err.message).toMatch(/Kafka .*todo-kafka/);
-      expect(err.message).toMatch(/last conditions: NotReady=True \(UnsupportedKafkaVersionException: Unsupported Kafka\.spec\.kafka\.version: 4\.1\.1/);
+      expect(err.message).toContain('last conditions: NotReady=True ' +
+        '(UnsupportedKafkaVersionException: Unsupported Kafka.spec.kafka.version: 4.1.1');
       expect(err.hint).toMatch(/Set kafka\.version to a version Strimzi 1\.2\.0 supports/);
       expect(await kafkaPhase.checkpoint(bad.context(kafkaPhase)))
         .toMatchObject({ ok: false, detail: expect.stringMatching(/NotReady=True/) });
