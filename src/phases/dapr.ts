@@ -14,6 +14,7 @@ import { usageError } from '../core/errors.js';
 import type { CheckResult, Outputs, Phase, PhaseContext, PlanItem } from '../engine/phase.js';
 import type { Kube, KubeObject } from '../kube/types.js';
 import { deploymentReady, podReady } from '../manifests/kafka/checks.js';
+import { probeTopic } from '../manifests/kafka/names.js';
 import { appConfiguration, pubsubComponent, secretStoreComponent,
   stateStoreComponent } from '../manifests/dapr/components.js';
 import { provePublish, type PublishProof } from '../manifests/dapr/publish.js';
@@ -23,7 +24,6 @@ import { DAPR_DEPLOYMENTS, DAPR_RELEASE, DAPR_STATEFULSETS, daprValues, daprValu
   statefulSetPods } from '../manifests/dapr/values.js';
 import { checkWiring, ensureBackendSidecar, type SidecarOutcome,
   type WiringReport } from '../manifests/dapr/verify.js';
-import { probeTopic } from './kafka.js';
 
 export interface DaprOutputs extends Outputs {
   namespace: string;

@@ -12,7 +12,7 @@ import { describeConditions, isCurrentlyTrue } from '../manifests/kafka/checks.j
 import { kafkaCluster } from '../manifests/kafka/kafka.js';
 import { metricsConfigMap } from '../manifests/kafka/metrics-configmap.js';
 import {
-  STRIMZI_API, bootstrapAddress, bootstrapService, kafkaImage,
+  STRIMZI_API, bootstrapAddress, bootstrapService, kafkaImage, probeTopic,
 } from '../manifests/kafka/names.js';
 import { nodePool } from '../manifests/kafka/node-pool.js';
 import { renderKafka } from '../manifests/kafka/render.js';
@@ -38,12 +38,6 @@ function kafkaRef(config: Config): ObjectRef {
 
 function topicRef(config: Config, name: string): ObjectRef {
   return { apiVersion: STRIMZI_API, kind: 'KafkaTopic', name, namespace: config.kafka.namespace };
-}
-
-/** The topic the round trip uses: task-events when configured, else the first topic. */
-export function probeTopic(config: Config): string {
-  const names = config.kafka.topics.map((t) => t.name);
-  return names.includes('task-events') ? 'task-events' : (names[0] ?? 'task-events');
 }
 
 /** Waits for Ready=True; a timeout names every condition the operator last reported. */

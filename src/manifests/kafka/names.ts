@@ -53,6 +53,12 @@ export function kafkaImage(config: Config): string {
   return `quay.io/strimzi/kafka:${config.charts.strimzi.version}-kafka-${config.kafka.version}`;
 }
 
+/** The topic the broker and pub/sub probes use: task-events when configured, else the first. */
+export function probeTopic(config: Config): string {
+  const names = config.kafka.topics.map((t) => t.name);
+  return names.includes('task-events') ? 'task-events' : (names[0] ?? 'task-events');
+}
+
 /** Replication settings that a cluster of `replicas` brokers can actually satisfy. */
 export function replication(replicas: number): { factor: number; minIsr: number } {
   const factor = Math.min(replicas, 3);
