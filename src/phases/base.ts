@@ -4,7 +4,7 @@
 //
 // The db-credentials value comes from secrets.dbConnectionString (env, file or prompt) and
 // only ever travels inside the API request. The journal hashes its *source*, not its value:
-// after changing the value, run `todo-infra phase base --force` to push it.
+// after changing the value, run `todo-infra phase base --rerun` to push it.
 import type { Config } from '../config/schema.js';
 import type { CheckResult, Outputs, Phase, PhaseContext, PlanItem } from '../engine/phase.js';
 import type { KubeObject } from '../kube/types.js';
