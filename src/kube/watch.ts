@@ -61,6 +61,8 @@ type SessionEnd<T> =
   | { kind: 'aborted' };
 
 const DIAGNOSIS_BUDGET_MS = 10_000;
+/** Transport errors that mean "not now" rather than "no": a wait rides them out. */
+const UNAVAILABLE = new Set(['KUBE_UNREACHABLE', 'KUBE_SERVER_ERROR', 'KUBE_THROTTLED']);
 
 function keyOf(o: KubeObject): string {
   return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
@@ -122,10 +124,19 @@ export class Watcher {
     for (;;) {
       if (signal.aborted) throw signal.reason;
       if (needList) {
-        const list = await listAll(this.transport, spec.path, spec.what, {
-          fieldSelector: spec.fieldSelector,
-          labelSelector: spec.labelSelector,
-        }, signal);
+        const list = await this.relist(spec, signal).catch((error: unknown) => {
+          // The API server restarting (an OKE control-plane update) is what the deadline is
+          // for: keep trying until it, and say so if it passes.
+          if (!(error instanceof TodoInfraError) || !UNAVAILABLE.has(error.code)) throw error;
+          run.last = `the API server is not answering (${error.message})`;
+          this.logger.debug(`re-listing ${spec.path} failed; retrying until the deadline`);
+          return undefined;
+        });
+        if (!list) {
+          failures += 1;
+          await sleep(backoffDelay(failures, this.tuning.restart), signal);
+          continue;
+        }
         state.clear();
         for (const item of list.items) state.set(keyOf(item), item);
         rv = list.resourceVersion;
@@ -157,6 +168,11 @@ export class Watcher {
       }
       if (failures > 0) await sleep(backoffDelay(failures, this.tuning.restart), signal);
     }
+  }
+
+  private relist<T>(spec: WatchUntil<T>, signal: AbortSignal) {
+    const selectors = { fieldSelector: spec.fieldSelector, labelSelector: spec.labelSelector };
+    return listAll(this.transport, spec.path, spec.what, selectors, signal);
   }
 
   /** One watch connection, until it ends, the predicate holds, or `signal` aborts. */

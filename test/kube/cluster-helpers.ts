@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse, stringify } from 'yaml';
 import { memoryLogger } from '../../src/core/log.js';
-import { createKube, type Kube } from '../../src/kube/index.js';
+import { createKube, type Kube, type KubeOptions } from '../../src/kube/index.js';
 import type { KubeClient } from '../cluster/kube-client.ts';
 
 export interface TestKube {
@@ -15,9 +15,13 @@ export interface TestKube {
   lines: string[];
 }
 
-export async function testKube(kubeconfigPath: string, watchTimeoutSeconds?: number): Promise<TestKube> {
+export async function testKube(
+  kubeconfigPath: string,
+  watchTimeoutSeconds?: number,
+  retry?: KubeOptions['retry'],
+): Promise<TestKube> {
   const { logger, lines } = memoryLogger(2);
-  const kube = await createKube({ kubeconfigPath, logger, watchTimeoutSeconds, env: {} });
+  const kube = await createKube({ kubeconfigPath, logger, watchTimeoutSeconds, retry, env: {} });
   return { kube, lines };
 }
 

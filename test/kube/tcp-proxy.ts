@@ -9,13 +9,21 @@ export interface TcpProxy {
   url: string;
   /** Destroys every open connection (both directions); new connections still work. */
   cutAll(): number;
+  /** Cuts every connection and resets new ones until restore(): the server is "down". */
+  blackout(): void;
+  restore(): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(target: string): Promise<TcpProxy> {
   const { hostname, port } = new URL(target);
   const open = new Set<Socket>();
+  let down = false;
   const server = createServer((client) => {
+    if (down) {
+      client.resetAndDestroy();
+      return;
+    }
     const upstream = connect(Number(port), hostname);
     for (const s of [client, upstream]) {
       open.add(s);
@@ -34,6 +42,13 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
       const n = open.size;
       for (const s of open) s.destroy();
       return n;
+    },
+    blackout: () => {
+      down = true;
+      for (const s of open) s.destroy();
+    },
+    restore: () => {
+      down = false;
     },
     close: () =>
       new Promise((resolve) => {

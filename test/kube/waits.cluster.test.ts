@@ -117,6 +117,27 @@ describe('waitForCondition', SLOW, () => {
       await proxy.close();
     }
   });
+
+  it('rides out an API server that stops answering for a while', async () => {
+    const proxy = await startTcpProxy(cluster.server);
+    // Few, quick transport retries, so the wait itself has to handle the outage.
+    const via = await testKube(kubeconfigVia(cluster.kubeconfigPath, proxy.url), undefined,
+      { attempts: 2, baseDelayMs: 20, maxDelayMs: 100 });
+    try {
+      const ns = uniqueName('outage');
+      const { ref, simRef } = await kafka(ns);
+      const waiting = via.kube.waitForCondition(ref, { type: 'Ready' }, { timeoutMs: 120_000 });
+      await logged(via.lines, new RegExp(`watching /apis/kafka.strimzi.io/v1/namespaces/${ns}/kafkas from`));
+      proxy.blackout();
+      await logged(via.lines, new RegExp(`re-listing /apis/kafka.strimzi.io/v1/namespaces/${ns}/kafkas failed; retrying until the deadline`), 2);
+      await setCondition(cluster.kubeconfigPath, simRef, { status: 'True' });
+      proxy.restore();
+      expect(condition(await waiting, 'Ready').status).toBe('True');
+    } finally {
+      await via.kube.close();
+      await proxy.close();
+    }
+  });
 });
 
 describe('waitForCrdEstablished', SLOW, () => {
