@@ -5,6 +5,7 @@ import { redact } from '../core/redact.js';
 import { toTodoInfraError, type TodoInfraError } from '../core/errors.js';
 import type { Globals } from './global.js';
 import { writeJsonLine } from './ui/json.js';
+import { promptInterruption } from '../engine/interrupt.js';
 
 export interface ReportOptions {
   resume?: string;
@@ -18,7 +19,7 @@ export function reportError(
   options: ReportOptions = {},
 ): number {
   const { resume, trailer = true } = options;
-  const error = toTodoInfraError(thrown);
+  const error = promptInterruption(thrown) ?? toTodoInfraError(thrown);
   const logFile = debugLogFile();
   if (globals.output === 'json') {
     writeJsonLine({ type: 'error', ...error.toJSON(), debugLog: logFile, resume });

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { TodoInfraError, toTodoInfraError, ExitCode } from '../core/errors.js';
 import type { EventBus } from './events.js';
 import { hashInputs } from './hash.js';
+import { isInterruption } from './interrupt.js';
 import type { Journal, RecordedError } from './journal.js';
 import type { Phase, PhaseContext, PhaseId } from './phase.js';
 
@@ -85,7 +86,7 @@ export async function runPhases(options: RunOptions): Promise<RunSummary> {
     summary.blocked.push(id);
     events.emit({ type: 'phase-blocked', phase: id, title: phase?.title ?? id, blockedBy });
   }
-  summary.interrupted = signal.aborted;
+  summary.interrupted = signal.aborted || summary.failed.some((f) => isInterruption(f.error));
   return summary;
 }
 
@@ -136,8 +137,9 @@ async function runOne(phase: Phase, options: RunOptions, runId: string, summary:
     summary.succeeded.push(phase.id);
     return true;
   } catch (thrown) {
-    const interrupted = options.signal.aborted;
-    const error = interrupted && !(thrown instanceof TodoInfraError && thrown.code === 'INTERRUPTED')
+    // Aborted by SIGINT, or Ctrl-C at a prompt inside the phase (a secret): both interrupt.
+    const interrupted = options.signal.aborted || isInterruption(thrown);
+    const error = interrupted && !isInterruption(thrown)
       ? new TodoInfraError('INTERRUPTED', 'interrupted', {
           phase: phase.id, exitCode: ExitCode.interrupted, source: 'user', cause: thrown,
         })

@@ -4,6 +4,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { TodoInfraError, ExitCode } from '../core/errors.js';
 import { registerSecret } from '../core/redact.js';
+import { promptInterruption } from './interrupt.js';
 import { expandHome } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
 import type { SecretName } from './phase.js';
@@ -59,7 +60,10 @@ async function readSecret(config: Config, name: SecretName, interactive: boolean
   if (fromEnv) return fromEnv;
   if (interactive) {
     const { password } = await import('@inquirer/prompts');
-    const answer = await password({ message: `Enter ${describe[name]}:`, mask: '*' });
+    const answer = await password({ message: `Enter ${describe[name]}:`, mask: '*' })
+      .catch((err: unknown) => {
+        throw promptInterruption(err) ?? err;
+      });
     if (answer.length > 0) return answer;
   }
   throw new TodoInfraError('SECRET_MISSING', `no value for ${describe[name]}`, {

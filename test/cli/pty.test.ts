@@ -82,6 +82,30 @@ describe.skipIf(!hasScript)('config init on a terminal (util-linux script)', () 
   });
 });
 
+describe.skipIf(!hasScript)('Ctrl-C at a prompt', () => {
+  it('up asking for a missing value: exit 130, interrupted, nothing recorded', async () => {
+    const cwd = workDir();
+    const pty = runInPty(['up'], { cwd });
+    await pty.waitFor(/OCIR namespace/);
+    pty.type('\x03');
+    const { code, output } = await pty.exit;
+    expect(code).toBe(130);
+    expect(strip(output)).toMatch(/interrupted at a prompt \(Ctrl-C\)/);
+    expect(strip(output)).not.toMatch(/unexpected|INTERNAL/);
+    expect(existsSync(join(cwd, '.todo-infra', 'journal.json'))).toBe(false);
+  });
+
+  it('config init: exit 130 and no file', async () => {
+    const cwd = workDir();
+    const pty = runInPty(['config', 'init'], { cwd });
+    await pty.waitFor(/Where should the Todo platform run\?/);
+    pty.type('\x03');
+    const { code } = await pty.exit;
+    expect(code).toBe(130);
+    expect(existsSync(join(cwd, 'todo-infra.yaml'))).toBe(false);
+  });
+});
+
 describe('config init without a terminal', () => {
   it('refuses with exit 2 instead of prompting', async () => {
     const cwd = workDir();

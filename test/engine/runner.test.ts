@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TodoInfraError, ExitCode } from '../../src/core/errors.js';
 import { clearSecretsForTests, registerSecret } from '../../src/core/redact.js';
 import { Journal } from '../../src/engine/journal.js';
+import { promptInterruption } from '../../src/engine/interrupt.js';
 import { deferred, fake, harness, timeline } from './fake-phases.ts';
 import { tempDir } from './temp.ts';
 
@@ -249,6 +250,20 @@ describe('runner: interruption', () => {
     expect(j.get('strimzi')).toMatchObject({ status: 'interrupted', error: { code: 'INTERRUPTED' } });
     expect(j.get('strimzi')?.inputHash).toBeDefined(); // kept from the running record
     expect(Object.values(j.all()).map((r) => r?.status)).not.toContain('running');
+  });
+
+  it('Ctrl-C at a prompt inside a phase (ExitPromptError) counts as an interruption', async () => {
+    const dir = tempDir();
+    const closed = Object.assign(new Error('User force closed the prompt with SIGINT'), { name: 'ExitPromptError' });
+    const phases = [
+      fake('base', [], { work: async () => { throw promptInterruption(closed, 'base') ?? closed; } }),
+      fake('ingress', ['base']),
+    ];
+    const summary = await harness(dir, phases).run();
+    expect(summary.interrupted).toBe(true);
+    expect(summary.failed[0]!.error).toMatchObject({ code: 'INTERRUPTED', exitCode: ExitCode.interrupted });
+    expect(summary.blocked).toEqual(['ingress']);
+    expect(Journal.load(dir).get('base')?.status).toBe('interrupted');
   });
 
   it('an abort before the first phase starts runs nothing', async () => {
