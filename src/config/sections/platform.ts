@@ -5,7 +5,11 @@ import { chartSource, dnsLabel, resources, res, seconds } from './common.js';
 export const charts = z
   .strictObject({
     /** F5 NGINX Ingress Controller (kubernetes/ingress-nginx is retired since March 2026). */
-    ingress: chartSource.default({ ref: 'oci://ghcr.io/nginx/charts/nginx-ingress', version: '2.4.4' }),
+    ingress: chartSource.default({
+      ref: 'oci://ghcr.io/nginx/charts/nginx-ingress',
+      // 2.7.x: controller.allowEmptyIngressHost, needed for the host-less default Ingress.
+      version: '2.7.2',
+    }),
     /** The https://strimzi.io/charts/ repository is deprecated; the OCI chart is current. */
     strimzi: chartSource.default({
       ref: 'oci://quay.io/strimzi-helm/strimzi-kafka-operator',
@@ -15,6 +19,12 @@ export const charts = z
       ref: 'dapr',
       repo: 'https://dapr.github.io/helm-charts/',
       version: '1.18.3',
+    }),
+    /** OKE does not ship metrics-server; HPAs and `kubectl top` need it (chart 3.13.1 = 0.8.1). */
+    metricsServer: chartSource.default({
+      ref: 'metrics-server',
+      repo: 'https://kubernetes-sigs.github.io/metrics-server/',
+      version: '3.13.1',
     }),
   })
   .prefault({});
