@@ -41,6 +41,39 @@ describe('phase <name>: dependencies', () => {
   });
 });
 
+describe('phase <name> after switching targets', () => {
+  // The journal an `up --target existing` leaves: the cloud phases recorded as skipped.
+  function existingJournal(cwd: string) {
+    mkdirSync(join(cwd, '.todo-infra'));
+    const skipped = { status: 'skipped', reason: 'not needed with --target existing (the cluster already exists)' };
+    writeFileSync(join(cwd, '.todo-infra', 'journal.json'), JSON.stringify({
+      version: 1,
+      phases: { preflight: { status: 'succeeded', inputHash: 'x' }, terraform: skipped, kubeconfig: skipped },
+    }));
+  }
+
+  it('a cloud phase skipped for --target existing does not satisfy --target oke', async () => {
+    const cwd = workDir();
+    existingJournal(cwd);
+    const r = await runCli(['phase', 'base', '--target', 'oke'], { cwd, env: ns });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/phase base needs kubeconfig, which has not completed/);
+    expect(r.stderr).toMatch(/todo-infra up` for all of terraform, kubeconfig\)/);
+  });
+
+  it('but does for --target existing', async () => {
+    const cwd = workDir();
+    existingJournal(cwd);
+    // Port 1 refuses at once: the phase runs and fails on the cluster, not on dependencies.
+    const kc = join(cwd, 'kc.yaml');
+    writeFileSync(kc, 'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1"}\n'
+      + 'contexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\nusers:\n- name: u\n  user: {token: t}\n');
+    const r = await runCli(['--kubeconfig', kc, 'phase', 'base', '--target', 'existing'], { cwd, env: ns });
+    expect(r.stderr).not.toMatch(/has not completed/);
+    expect(readJournal(cwd).phases.base?.status).toBe('failed');
+  });
+});
+
 describe.skipIf(notImplemented.length === 0)('not-implemented phases', () => {
   const id = notImplemented[0]!;
 

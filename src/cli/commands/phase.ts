@@ -4,7 +4,7 @@
 import { usageError } from '../../core/errors.js';
 import { contextFactory } from '../../engine/context.js';
 import { ancestors } from '../../engine/graph.js';
-import { isPhaseId } from '../../engine/phase.js';
+import { isPhaseId, type PhaseId } from '../../engine/phase.js';
 import { isSatisfied, runPhases } from '../../engine/runner.js';
 import { allPhases, phaseById } from '../../phases/registry.js';
 import type { Globals } from '../global.js';
@@ -31,14 +31,17 @@ export async function runPhaseCommand(globals: Globals, name: string, options: P
   });
   try {
     const target = session.loaded.config.target;
-    const missing = phase.needs.flatMap((dep) => {
+    const done = (dep: PhaseId): boolean => {
       const depPhase = phaseById(dep);
-      if (depPhase.cloudOnly && target === 'existing') return [];
-      return isSatisfied(session.journal, dep) ? [] : [dep];
-    });
+      if (depPhase.cloudOnly && target === 'existing') return true;
+      // A cloud phase recorded as skipped was skipped for --target existing; for oke it has
+      // not run (there is no cluster or kubeconfig from it).
+      if (depPhase.cloudOnly && session.journal.get(dep)?.status === 'skipped') return false;
+      return isSatisfied(session.journal, dep);
+    };
+    const missing = phase.needs.filter((dep) => !done(dep));
     if (missing.length > 0 && !options.force) {
-      const all = ancestors(allPhases(), name).filter((d) => !isSatisfied(session.journal, d)
-        && !(phaseById(d).cloudOnly && target === 'existing'));
+      const all = ancestors(allPhases(), name).filter((d) => !done(d));
       throw usageError('DEPENDENCY_INCOMPLETE',
         `phase ${name} needs ${missing.join(', ')}, which ${missing.length > 1 ? 'have' : 'has'} not completed`,
         `Run \`todo-infra phase ${missing[0]}\` (or \`todo-infra up\` for all of ${all.join(', ')}) ` +
