@@ -152,3 +152,33 @@ describe('phase kafka', () => {
     }
   });
 });
+
+describe('round-trip Job failures', () => {
+  it('shows why the Job could not run, and still deletes it', async () => {
+    // A quota too small for the probe pod: the Job controller cannot create it, which is what
+    // a real cluster does when the kafka namespace is full. The phase's error must carry the
+    // Kubernetes layer's diagnosis, and the Job must not be left behind.
+    const ns = 'evk-quota';
+    const q = makeConfig({ ...isolatedNamespaces('evk'), charts: config.charts,
+      kafka: { namespace: ns, readyTimeoutSeconds: 6 } });
+    const run = harness(q, cluster.kubeconfigPath);
+    const qSim = await startStrimziSimulator({ kubeconfigPath: cluster.kubeconfigPath,
+      namespace: ns });
+    try {
+      expect((await run.run([strimziPhase], ['strimzi'])).failed).toEqual([]);
+      await kube.apply([{ apiVersion: 'v1', kind: 'ResourceQuota',
+        metadata: { name: 'full', namespace: ns },
+        spec: { hard: { 'requests.cpu': '1m', 'requests.memory': '1Mi' } } }]);
+      const summary = await run.run([strimziPhase, kafkaPhase], ['kafka']);
+      const err = summary.failed[0]?.error;
+      expect(err?.message).toMatch(/Job evk-quota\/kafka-roundtrip-[0-9a-f]{8}/);
+      expect(`${err?.message}\n${err?.details.join('\n')}`).toMatch(/exceeded quota/);
+      const left = await kube.list('batch/v1', 'Job', ns);
+      expect(left.filter((j) => !j.metadata.deletionTimestamp)).toEqual([]);
+    } finally {
+      await qSim.stop();
+      await cluster.client().request('DELETE', `/api/v1/namespaces/${ns}`);
+      run.cleanup();
+    }
+  });
+});
