@@ -188,7 +188,7 @@ describe('phase workers: metadata and render', () => {
       Array.from({ length: 20 }, (_, i) => `T${121 + i}`));
   });
 
-  it('renders the runbook layout, byte-identical across runs, placeholders without registry', () => {
+  it('renders the runbook layout byte-identically, placeholders without registry', () => {
     const a = workersPhase.render!(makeConfig({}));
     const b = workersPhase.render!(makeConfig({}));
     expect(a).toEqual(b);

@@ -42,7 +42,11 @@ export async function rollout(ctx: PhaseContext, kube: Kube, w: WorkerConfig): P
 }
 
 /** Every pod of `w` runs app + daprd; pods without it are restarted once, then it must hold. */
-export async function ensureSidecars(ctx: PhaseContext, kube: Kube, w: WorkerConfig): Promise<void> {
+export async function ensureSidecars(
+  ctx: PhaseContext,
+  kube: Kube,
+  w: WorkerConfig,
+): Promise<void> {
   const { config } = ctx;
   const missing = podsWithoutSidecar(await workerPods(kube, config, w.appId));
   if (missing.length === 0) return;
