@@ -164,9 +164,14 @@ export const daprPhase: Phase = {
       ctx.step(`publish a test event through ${firstPod}'s sidecar`);
       publish = await provePublish(kube, config, firstPod, topic, opts);
     }
-    ctx.log.info(publish.verified
-      ? `pub/sub verified: event ${publish.eventId} went through the sidecar to ${topic}`
-      : `pub/sub through the backend's sidecar not verified: ${publish.reason}`);
+    if (publish.verified) {
+      ctx.log.info(`pub/sub verified: event ${publish.eventId} went through the sidecar to ` +
+        topic);
+    } else {
+      // Not deployed yet is normal on a first `up`; anything else the user should see.
+      const say = firstPod ? ctx.log.warn.bind(ctx.log) : ctx.log.info.bind(ctx.log);
+      say(`pub/sub through the backend's sidecar not verified: ${publish.reason}`);
+    }
 
     return { namespace: config.dapr.namespace, release: DAPR_RELEASE, revision: release.revision,
       components: objects.map((o) => `${o.kind}/${o.metadata.name}`), wiring, backendSidecar,

@@ -117,6 +117,10 @@ export const dapr = z.strictObject({
   pubsubName: dnsLabel.default('pubsub'),
   statestoreName: dnsLabel.default('statestore'),
   secretstoreName: dnsLabel.default('kubernetes'),
+  /**
+   * Prefix of the Kafka consumer groups: each app gets <prefix>-<app id> (Dapr's {appID}
+   * template), so two workers subscribed to one topic both receive every event.
+   */
   consumerGroup: z.string().default('todo-app'),
   /**
    * Kafka protocol version the pub/sub client (Sarama) speaks. Dapr's default, 2.0.0, predates
