@@ -63,19 +63,28 @@ try {
   await kube.apply([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }]);
   for (let i = 0; i < trials; i++) {
     const name = `k${i}`;
-    await kube.apply([{
-      apiVersion: 'kafka.strimzi.io/v1', kind: 'Kafka', metadata: { name, namespace: ns },
-      spec: { kafka: { listeners: [{ name: 'plain', port: 9092, type: 'internal', tls: false }] } },
-    }]);
+    await kube.apply([
+      {
+        apiVersion: 'kafka.strimzi.io/v1',
+        kind: 'Kafka',
+        metadata: { name, namespace: ns },
+        spec: {
+          kafka: { listeners: [{ name: 'plain', port: 9092, type: 'internal', tls: false }] },
+        },
+      },
+    ]);
     const ref = { apiVersion: 'kafka.strimzi.io/v1', kind: 'Kafka', name, namespace: ns };
-    const watched = kube.waitForCondition(ref, { type: 'Ready' }, { timeoutMs: 60_000 })
+    const watched = kube
+      .waitForCondition(ref, { type: 'Ready' }, { timeoutMs: 60_000 })
       .then(() => performance.now());
     const polled = pollUntilReady(ref);
     await sleep(500 + Math.random() * pollMs);
     const t0 = performance.now();
-    await setCondition(kubeconfigPath,
+    await setCondition(
+      kubeconfigPath,
       { group: 'kafka.strimzi.io', version: 'v1', plural: 'kafkas', namespace: ns, name },
-      { status: 'True' });
+      { status: 'True' },
+    );
     flipCost.push(performance.now() - t0);
     const [tw, tp] = await Promise.all([watched, polled]);
     watchLatency.push(tw - t0);
@@ -91,12 +100,14 @@ try {
 const w = stats(watchLatency);
 const p = stats(pollLatency);
 const f = stats(flipCost);
-process.stdout.write([
-  `readiness-detection latency, ${trials} trials (Ready=True set by the operator simulator)`,
-  `  watch-based wait (todo-infra):   median ${ms(w.median)}, p95 ${ms(w.p95)}`,
-  `  ${pollMs / 1000} s polling loop (baseline):   median ${ms(p.median)}, p95 ${ms(p.p95)}`,
-  `  baseline / watch:                median ${(p.median / w.median).toFixed(0)}x, ` +
-    `p95 ${(p.p95 / w.p95).toFixed(0)}x`,
-  `  (both include the simulator's own GET + status PUT: median ${ms(f.median)})`,
-  '',
-].join('\n'));
+process.stdout.write(
+  [
+    `readiness-detection latency, ${trials} trials (Ready=True set by the operator simulator)`,
+    `  watch-based wait (todo-infra):   median ${ms(w.median)}, p95 ${ms(w.p95)}`,
+    `  ${pollMs / 1000} s polling loop (baseline):   median ${ms(p.median)}, p95 ${ms(p.p95)}`,
+    `  baseline / watch:                median ${(p.median / w.median).toFixed(0)}x, ` +
+      `p95 ${(p.p95 / w.p95).toFixed(0)}x`,
+    `  (both include the simulator's own GET + status PUT: median ${ms(f.median)})`,
+    '',
+  ].join('\n'),
+);

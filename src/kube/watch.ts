@@ -239,6 +239,7 @@ export class Watcher {
         (controller) => {
           connection = controller;
           if (settled) controller.abort();
+          else this.logger.debug(`watch on ${spec.path} connected`);
         },
         (error: unknown) => finish({ kind: 'error', error }),
       );

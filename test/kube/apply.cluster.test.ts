@@ -6,7 +6,13 @@ import type { Kube } from '../../src/kube/index.js';
 import { parseManifests } from '../../src/kube/index.js';
 import { useCluster } from '../cluster/fixture.ts';
 import {
-  deleteTestNamespaces, deployment, namespace, testKube, trackNamespace, uniqueName, type TestKube,
+  deleteTestNamespaces,
+  deployment,
+  namespace,
+  testKube,
+  trackNamespace,
+  uniqueName,
+  type TestKube,
 } from './cluster-helpers.js';
 
 const cluster = useCluster();
@@ -22,8 +28,12 @@ afterAll(async () => {
 });
 
 async function failure(p: Promise<unknown>): Promise<TodoInfraError> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
-  if (!(e instanceof TodoInfraError)) throw new Error(`expected a TodoInfraError, got ${String(e)}`);
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  if (!(e instanceof TodoInfraError))
+    throw new Error(`expected a TodoInfraError, got ${String(e)}`);
   return e;
 }
 
@@ -63,18 +73,35 @@ metadata:
     ]);
     // The Deployment controller writes status at any time, moving the resourceVersion; a
     // stored spec change would move the generation.
-    const rvs = async () => Promise.all(objects.map(async (o) => {
-      const live = await kube.get({ ...o, name: o.metadata.name, namespace: o.metadata.namespace });
-      return o.kind === 'Deployment' ? `generation ${live!.metadata.generation}` : live!.metadata.resourceVersion;
-    }));
+    const rvs = async () =>
+      Promise.all(
+        objects.map(async (o) => {
+          const live = await kube.get({
+            ...o,
+            name: o.metadata.name,
+            namespace: o.metadata.namespace,
+          });
+          return o.kind === 'Deployment'
+            ? `generation ${live!.metadata.generation}`
+            : live!.metadata.resourceVersion;
+        }),
+      );
     const before = await rvs();
     const second = await kube.apply(objects);
-    expect(second.map((r) => r.action)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
+    expect(second.map((r) => r.action)).toEqual([
+      'unchanged',
+      'unchanged',
+      'unchanged',
+      'unchanged',
+    ]);
     expect(await rvs()).toEqual(before);
 
     const changed = parseManifests(yaml.replace('LOG_LEVEL: info', 'LOG_LEVEL: debug'), 'app.yaml');
     const third = await kube.apply(changed);
-    expect(third.find((r) => r.ref.kind === 'ConfigMap')).toMatchObject({ action: 'configured', changedPaths: ['data.LOG_LEVEL'] });
+    expect(third.find((r) => r.ref.kind === 'ConfigMap')).toMatchObject({
+      action: 'configured',
+      changedPaths: ['data.LOG_LEVEL'],
+    });
     expect(third.filter((r) => r.action === 'unchanged')).toHaveLength(2);
   });
 
@@ -87,24 +114,41 @@ metadata:
     expect((await kube.apply([ns]))[0]!.action).toBe('unchanged');
   });
 
-  it('dry-runs: reports the diff, persists nothing, and notes what it cannot validate yet', async () => {
+  it('dry-runs: reports the diff, persists nothing, notes what it cannot validate', async () => {
     const ns = uniqueName('dry');
     await kube.apply([namespace(ns), deployment(ns, 'web')]);
     await kube.waitForRollout(ns, 'web', { timeoutMs: 120_000 });
-    const generation = (await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: ns }))!.metadata.generation;
+    const generation = (await kube.get({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: 'web',
+      namespace: ns,
+    }))!.metadata.generation;
     const scaled = deployment(ns, 'web', {}, 3);
     const [result] = await kube.apply([scaled], { dryRun: true });
     expect(result).toMatchObject({ action: 'configured', changedPaths: ['spec.replicas'] });
-    const after = await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: ns });
-    // Status writes move a Deployment's resourceVersion; a stored spec change would move its generation.
+    const after = await kube.get({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: 'web',
+      namespace: ns,
+    });
+    // Status writes move a Deployment's resourceVersion; a stored spec change would move its
+    // generation.
     expect(after!.metadata.generation).toBe(generation);
     expect((after!.spec as { replicas: number }).replicas).toBe(1);
-    expect((await kube.apply([deployment(ns, 'web')], { dryRun: true }))[0]!.action).toBe('unchanged');
+    expect((await kube.apply([deployment(ns, 'web')], { dryRun: true }))[0]!.action).toBe(
+      'unchanged',
+    );
 
     const fresh = uniqueName('dry-new');
-    const planned = await kube.apply([namespace(fresh), deployment(fresh, 'web')], { dryRun: true });
+    const planned = await kube.apply([namespace(fresh), deployment(fresh, 'web')], {
+      dryRun: true,
+    });
     expect(planned.map((r) => r.action)).toEqual(['created', 'created']);
-    expect(planned[1]!.note).toBe(`not validated by the server: namespace ${fresh} is new in this apply`);
+    expect(planned[1]!.note).toBe(
+      `not validated by the server: namespace ${fresh} is new in this apply`,
+    );
     expect(await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: fresh })).toBeUndefined();
   });
 
@@ -117,27 +161,37 @@ metadata:
     expect(e.code).toBe('KUBE_INVALID');
     expect(e.message).toMatch(/^apply Deployment .*\/web failed: /);
     expect(e.message).toContain('.spec.replicaz');
-    expect(await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: ns })).toBeUndefined();
+    expect(
+      await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: ns }),
+    ).toBeUndefined();
   });
 
   it('refuses Strimzi v1beta2 (not served by Strimzi 1.x), saying which version is', async () => {
     const ns = uniqueName('kafka-old');
     await kube.apply([namespace(ns)]);
-    const e = await failure(kube.apply([{
-      apiVersion: 'kafka.strimzi.io/v1beta2',
-      kind: 'Kafka',
-      metadata: { name: 'events', namespace: ns },
-      spec: { kafka: { listeners: [{ name: 'plain', port: 9092, type: 'internal', tls: false }] } },
-    }]));
+    const e = await failure(
+      kube.apply([
+        {
+          apiVersion: 'kafka.strimzi.io/v1beta2',
+          kind: 'Kafka',
+          metadata: { name: 'events', namespace: ns },
+          spec: {
+            kafka: { listeners: [{ name: 'plain', port: 9092, type: 'internal', tls: false }] },
+          },
+        },
+      ]),
+    );
     expect(e.code).toBe('KUBE_UNKNOWN_KIND');
     expect(e.message).toBe(
-      'The API server does not serve Kafka in kafka.strimzi.io/v1beta2; group kafka.strimzi.io serves kafka.strimzi.io/v1',
+      'The API server does not serve Kafka in kafka.strimzi.io/v1beta2; ' +
+        'group kafka.strimzi.io serves kafka.strimzi.io/v1',
     );
   });
 
-  it('accepts a Strimzi v1 Kafka with a KafkaNodePool (KRaft), validated by the upstream schema', async () => {
+  it('accepts a Strimzi v1 Kafka + KafkaNodePool (KRaft), checked by its schema', async () => {
     const ns = trackNamespace(uniqueName('kafka'));
-    const objects = parseManifests(`
+    const objects = parseManifests(
+      `
 apiVersion: kafka.strimzi.io/v1
 kind: KafkaNodePool
 metadata:
@@ -171,13 +225,19 @@ spec:
 apiVersion: v1
 kind: Namespace
 metadata: {name: ${ns}}
-`, 'kafka.yaml');
+`,
+      'kafka.yaml',
+    );
     expect(summary(await kube.apply(objects))).toEqual([
       `Namespace/${ns}: created`,
       'KafkaNodePool/dual-role: created',
       'Kafka/events: created',
     ]);
-    expect((await kube.apply(objects)).map((r) => r.action)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+    expect((await kube.apply(objects)).map((r) => r.action)).toEqual([
+      'unchanged',
+      'unchanged',
+      'unchanged',
+    ]);
     // The upstream schema is enforced: an unknown role is refused with the field named.
     const bad = structuredClone(objects[0]!) as any;
     bad.spec.roles = ['zookeeper'];
@@ -198,10 +258,13 @@ metadata: {name: ${ns}}
         scopes: ['todo-worker'],
       },
     ]);
-    expect(summary(results)).toEqual([`Namespace/${ns}: created`, 'Subscription/todo-events: created']);
+    expect(summary(results)).toEqual([
+      `Namespace/${ns}: created`,
+      'Subscription/todo-events: created',
+    ]);
   });
 
-  it('applies a CRD and its custom resource in one batch, waiting for the CRD to be served', async () => {
+  it('applies a CRD and its custom resource in one batch, waiting for the CRD', async () => {
     const group = `${uniqueName('t')}.todo-infra.test`;
     const crd = {
       apiVersion: 'apiextensions.k8s.io/v1',
@@ -211,36 +274,80 @@ metadata: {name: ${ns}}
         group,
         scope: 'Namespaced',
         names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
-        versions: [{ name: 'v1', served: true, storage: true,
-          schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } } }],
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: {
+                type: 'object',
+                properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } },
+              },
+            },
+          },
+        ],
       },
     };
     const ns = uniqueName('crd');
-    const widget = { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'w', namespace: ns }, spec: { size: 3 } };
+    const widget = {
+      apiVersion: `${group}/v1`,
+      kind: 'Widget',
+      metadata: { name: 'w', namespace: ns },
+      spec: { size: 3 },
+    };
     // Dry run first: the CRD is not stored, so its resource cannot be validated yet.
     const planned = await kube.apply([widget, namespace(ns), crd], { dryRun: true });
-    expect(planned.map((r) => r.ref.kind)).toEqual(['CustomResourceDefinition', 'Namespace', 'Widget']);
+    expect(planned.map((r) => r.ref.kind)).toEqual([
+      'CustomResourceDefinition',
+      'Namespace',
+      'Widget',
+    ]);
     expect(planned[2]!.note).toMatch(/its CRD is new/);
     const applied = await kube.apply([widget, namespace(ns), crd]);
     expect(applied.map((r) => r.action)).toEqual(['created', 'created', 'created']);
-    expect(await kube.get({ apiVersion: `${group}/v1`, kind: 'Widget', name: 'w', namespace: ns })).toMatchObject({ spec: { size: 3 } });
-    await kube.delete({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: crd.metadata.name }, { wait: true, timeoutMs: 60_000 });
+    expect(
+      await kube.get({ apiVersion: `${group}/v1`, kind: 'Widget', name: 'w', namespace: ns }),
+    ).toMatchObject({ spec: { size: 3 } });
+    await kube.delete(
+      {
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        name: crd.metadata.name,
+      },
+      { wait: true, timeoutMs: 60_000 },
+    );
   });
 
   it('reports a field-ownership conflict, and takes the field over with force', async () => {
     const ns = uniqueName('conflict');
-    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shared', namespace: ns }, data: { owner: 'todo-infra' } };
+    const cm = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'shared', namespace: ns },
+      data: { owner: 'todo-infra' },
+    };
     await kube.apply([namespace(ns), cm]);
     // Someone else applies the same field with another value (kubectl apply --server-side).
     const raw = cluster.client();
-    const res = await raw.request('PATCH', `/api/v1/namespaces/${ns}/configmaps/shared?fieldManager=someone-else&force=true`,
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shared' }, data: { owner: 'someone-else' } },
-      'application/apply-patch+yaml');
+    const res = await raw.request(
+      'PATCH',
+      `/api/v1/namespaces/${ns}/configmaps/shared?fieldManager=someone-else&force=true`,
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'shared' },
+        data: { owner: 'someone-else' },
+      },
+      'application/apply-patch+yaml',
+    );
     expect(res.status).toBe(200);
     const e = await failure(kube.apply([{ ...cm, data: { owner: 'todo-infra-again' } }]));
     expect(e.code).toBe('KUBE_CONFLICT');
     expect(e.message).toContain('someone-else');
-    const [forced] = await kube.apply([{ ...cm, data: { owner: 'todo-infra-again' } }], { force: true });
+    const [forced] = await kube.apply([{ ...cm, data: { owner: 'todo-infra-again' } }], {
+      force: true,
+    });
     expect(forced).toMatchObject({ action: 'configured', changedPaths: ['data.owner'] });
   });
 });
@@ -250,21 +357,42 @@ describe('admission is real', () => {
     const ns = uniqueName('quota');
     await kube.apply([
       namespace(ns),
-      { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'compute', namespace: ns },
-        spec: { hard: { 'requests.cpu': '1', 'requests.memory': '1Gi', 'limits.cpu': '2', 'limits.memory': '2Gi' } } },
+      {
+        apiVersion: 'v1',
+        kind: 'ResourceQuota',
+        metadata: { name: 'compute', namespace: ns },
+        spec: {
+          hard: {
+            'requests.cpu': '1',
+            'requests.memory': '1Gi',
+            'limits.cpu': '2',
+            'limits.memory': '2Gi',
+          },
+        },
+      },
     ]);
     // The quota controller must have computed usage before admission enforces it.
     const raw = cluster.client();
     const { eventually } = await import('./cluster-helpers.js');
-    await eventually(() => raw.json('GET', `/api/v1/namespaces/${ns}/resourcequotas/compute`), (q: any) => !!q.status?.used);
-    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bare', namespace: ns },
-      spec: { containers: [{ name: 'app', image: 'ghcr.io/acme/todo-backend:1.0.0' }] } };
+    await eventually(
+      () => raw.json('GET', `/api/v1/namespaces/${ns}/resourcequotas/compute`),
+      (q: any) => !!q.status?.used,
+    );
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'bare', namespace: ns },
+      spec: { containers: [{ name: 'app', image: 'ghcr.io/acme/todo-backend:1.0.0' }] },
+    };
     const e = await failure(kube.apply([pod]));
     expect(e.code).toBe('KUBE_QUOTA');
     expect(e.message).toMatch(/failed quota: compute: must specify limits\.cpu.*requests\.cpu/);
     // With requests and limits the same pod is admitted.
     const sized = structuredClone(pod) as any;
-    sized.spec.containers[0].resources = { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } };
+    sized.spec.containers[0].resources = {
+      requests: { cpu: '100m', memory: '64Mi' },
+      limits: { cpu: '200m', memory: '128Mi' },
+    };
     expect((await kube.apply([sized]))[0]!.action).toBe('created');
   });
 });

@@ -33,27 +33,45 @@ export function uniqueName(prefix: string): string {
  * Resolves once a logged line matches — how a test knows a watch really restarted before it
  * flips a condition. The bound only limits a failing test.
  */
-export async function logged(lines: string[], pattern: RegExp, count = 1, boundMs = 60_000): Promise<void> {
+export async function logged(
+  lines: string[],
+  pattern: RegExp,
+  count = 1,
+  boundMs = 60_000,
+): Promise<void> {
   const until = Date.now() + boundMs;
   while (lines.filter((l) => pattern.test(l)).length < count) {
-    if (Date.now() > until) throw new Error(`no log line matching ${pattern} within ${boundMs} ms`);
+    if (Date.now() > until) {
+      const tail = lines.slice(-15).join('\n');
+      throw new Error(`no log line matching ${pattern} within ${boundMs} ms; last lines:\n${tail}`);
+    }
     await sleep(50);
   }
 }
 
 /** Polls the API (test-side only) until `accept` holds; bounded to keep failing tests finite. */
-export async function eventually<T>(read: () => Promise<T>, accept: (v: T) => boolean, boundMs = 60_000): Promise<T> {
+export async function eventually<T>(
+  read: () => Promise<T>,
+  accept: (v: T) => boolean,
+  boundMs = 60_000,
+): Promise<T> {
   const until = Date.now() + boundMs;
   for (;;) {
     const value = await read();
     if (accept(value)) return value;
-    if (Date.now() > until) throw new Error(`condition not met within ${boundMs} ms: ${JSON.stringify(value)?.slice(0, 500)}`);
+    if (Date.now() > until)
+      throw new Error(
+        `condition not met within ${boundMs} ms: ${JSON.stringify(value)?.slice(0, 500)}`,
+      );
     await sleep(100);
   }
 }
 
 export async function podsOf(client: KubeClient, ns: string, selector: string): Promise<any[]> {
-  const body = await client.json('GET', `/api/v1/namespaces/${ns}/pods?labelSelector=${encodeURIComponent(selector)}`);
+  const body = await client.json(
+    'GET',
+    `/api/v1/namespaces/${ns}/pods?labelSelector=${encodeURIComponent(selector)}`,
+  );
   return body.items;
 }
 
@@ -90,7 +108,12 @@ export async function deleteTestNamespaces(kube: Kube): Promise<void> {
   created.clear();
 }
 
-export function deployment(ns: string, name: string, podSpec: Record<string, unknown> = {}, replicas = 1) {
+export function deployment(
+  ns: string,
+  name: string,
+  podSpec: Record<string, unknown> = {},
+  replicas = 1,
+) {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -101,8 +124,16 @@ export function deployment(ns: string, name: string, podSpec: Record<string, unk
       template: {
         metadata: { labels: { app: name } },
         spec: {
-          containers: [{ name: 'app', image: 'ghcr.io/acme/todo-backend:1.0.0',
-            resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } } }],
+          containers: [
+            {
+              name: 'app',
+              image: 'ghcr.io/acme/todo-backend:1.0.0',
+              resources: {
+                requests: { cpu: '10m', memory: '16Mi' },
+                limits: { cpu: '100m', memory: '64Mi' },
+              },
+            },
+          ],
           ...podSpec,
         },
       },

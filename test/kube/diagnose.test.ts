@@ -17,11 +17,24 @@ const pod = (name: string, status: Record<string, unknown>): KubeObject => ({
 const waiting = (reason: string, message?: string, extra: Record<string, unknown> = {}) => ({
   phase: 'Pending',
   containerStatuses: [
-    { name: 'app', image: 'ghcr.io/acme/todo-backend:1.4.0', ready: false, restartCount: 0, state: { waiting: { reason, message } }, ...extra },
+    {
+      name: 'app',
+      image: 'ghcr.io/acme/todo-backend:1.4.0',
+      ready: false,
+      restartCount: 0,
+      state: { waiting: { reason, message } },
+      ...extra,
+    },
   ],
 });
 
-const event = (kind: string, name: string, reason: string, message: string, at = '2026-05-01T10:00:00Z'): KubeObject => ({
+const event = (
+  kind: string,
+  name: string,
+  reason: string,
+  message: string,
+  at = '2026-05-01T10:00:00Z',
+): KubeObject => ({
   apiVersion: 'v1',
   kind: 'Event',
   metadata: { name: `${name}.1`, namespace: 'todo-app' },
@@ -50,17 +63,30 @@ describe('diagnosis', () => {
   it('reads Unschedulable from the PodScheduled condition, without the preemption noise', () => {
     const [c] = diagnosePod(unschedulable);
     expect(c).toMatchObject({ kind: 'unschedulable' });
-    expect(c!.summary).toBe('pod backend-1 cannot be scheduled: 0/1 nodes are available: 1 Insufficient cpu.');
+    expect(c!.summary).toBe(
+      'pod backend-1 cannot be scheduled: 0/1 nodes are available: 1 Insufficient cpu.',
+    );
     expect(c!.hint).toMatch(/lower their resource requests/);
   });
 
   it('recognises image pull failures, config errors, crash loops and OOM kills', () => {
-    const pull = diagnosePod(pod('p', waiting('ImagePullBackOff', 'Back-off pulling image "ghcr.io/acme/todo-backend:1.4.0"')));
+    const pull = diagnosePod(
+      pod(
+        'p',
+        waiting('ImagePullBackOff', 'Back-off pulling image "ghcr.io/acme/todo-backend:1.4.0"'),
+      ),
+    );
     expect(pull[0]!.kind).toBe('image-pull');
-    expect(pull[0]!.summary).toContain('cannot pull image ghcr.io/acme/todo-backend:1.4.0 (ImagePullBackOff)');
-    expect(diagnosePod(pod('p', waiting('CreateContainerConfigError', 'secret "todo-db" not found')))[0]).toMatchObject({
+    expect(pull[0]!.summary).toContain(
+      'cannot pull image ghcr.io/acme/todo-backend:1.4.0 (ImagePullBackOff)',
+    );
+    expect(
+      diagnosePod(pod('p', waiting('CreateContainerConfigError', 'secret "todo-db" not found')))[0],
+    ).toMatchObject({
       kind: 'config',
-      summary: 'pod p, container app cannot start (CreateContainerConfigError): secret "todo-db" not found',
+      summary:
+        'pod p, container app cannot start (CreateContainerConfigError): ' +
+          'secret "todo-db" not found',
     });
     const crash = waiting('CrashLoopBackOff', 'back-off 40s restarting failed container', {
       restartCount: 4,
@@ -69,7 +95,10 @@ describe('diagnosis', () => {
     expect(diagnosePod(pod('p', crash))[0]!.summary).toBe(
       'pod p, container app is crash-looping (4 restarts, last exit code 1 (Error))',
     );
-    const oom = waiting('CrashLoopBackOff', '', { restartCount: 2, lastState: { terminated: { exitCode: 137, reason: 'OOMKilled' } } });
+    const oom = waiting('CrashLoopBackOff', '', {
+      restartCount: 2,
+      lastState: { terminated: { exitCode: 137, reason: 'OOMKilled' } },
+    });
     expect(diagnosePod(pod('p', oom))[0]!.kind).toBe('oom');
   });
 
@@ -77,15 +106,22 @@ describe('diagnosis', () => {
     const causes = diagnose({
       pods: [unschedulable],
       events: [
-        event('ReplicaSet', 'backend-7d9f', 'FailedCreate',
-          'Error creating: pods "backend-7d9f-x2" is forbidden: exceeded quota: todo-quota, requested: requests.cpu=500m, used: requests.cpu=1800m, limited: requests.cpu=2'),
+        event(
+          'ReplicaSet',
+          'backend-7d9f',
+          'FailedCreate',
+          'Error creating: pods "backend-7d9f-x2" is forbidden: exceeded quota: todo-quota, ' +
+            'requested: requests.cpu=500m, used: requests.cpu=1800m, limited: requests.cpu=2',
+        ),
       ],
     });
     expect(causes.map((c) => c.kind)).toEqual(['quota', 'unschedulable']);
-    expect(causes[0]!.summary).toMatch(/^ReplicaSet backend-7d9f: Error creating: .*exceeded quota: todo-quota/);
+    expect(causes[0]!.summary).toMatch(
+      /^ReplicaSet backend-7d9f: Error creating: .*exceeded quota: todo-quota/,
+    );
   });
 
-  it('treats "must specify" (quota without LimitRange defaults) as quota and PodSecurity as admission', () => {
+  it('treats "must specify" (quota, no LimitRange) as quota and PodSecurity as admission', () => {
     const quota = diagnose({
       owners: [
         {
@@ -93,16 +129,31 @@ describe('diagnosis', () => {
           kind: 'Deployment',
           metadata: { name: 'backend' },
           status: {
-            conditions: [{ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate',
-              message: 'pods "backend-x" is forbidden: failed quota: todo-quota: must specify limits.cpu for: app' }],
+            conditions: [
+              {
+                type: 'ReplicaFailure',
+                status: 'True',
+                reason: 'FailedCreate',
+                message:
+                  'pods "backend-x" is forbidden: failed quota: todo-quota: ' +
+                  'must specify limits.cpu for: app',
+              },
+            ],
           },
         },
       ],
     });
     expect(quota[0]).toMatchObject({ kind: 'quota' });
     const psa = diagnose({
-      events: [event('ReplicaSet', 'rs', 'FailedCreate',
-        'Error creating: pods "x" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false')],
+      events: [
+        event(
+          'ReplicaSet',
+          'rs',
+          'FailedCreate',
+          'Error creating: pods "x" is forbidden: violates PodSecurity "restricted:latest": ' +
+            'allowPrivilegeEscalation != false',
+        ),
+      ],
     });
     expect(psa[0]).toMatchObject({ kind: 'admission' });
   });
@@ -111,13 +162,23 @@ describe('diagnosis', () => {
     const twin = { ...unschedulable, metadata: { ...unschedulable.metadata, name: 'backend-2' } };
     const causes = diagnose({
       pods: [unschedulable, twin],
-      events: [event('Pod', 'backend-1', 'FailedScheduling', '0/1 nodes are available: 1 Insufficient cpu.')],
+      events: [
+        event(
+          'Pod',
+          'backend-1',
+          'FailedScheduling',
+          '0/1 nodes are available: 1 Insufficient cpu.',
+        ),
+      ],
     });
     expect(causes).toHaveLength(1);
   });
 
   it('ignores Normal events and healthy pods', () => {
-    const healthy = pod('ok', { phase: 'Running', containerStatuses: [{ name: 'app', ready: true, state: { running: {} } }] });
+    const healthy = pod('ok', {
+      phase: 'Running',
+      containerStatuses: [{ name: 'app', ready: true, state: { running: {} } }],
+    });
     const normal = { ...event('Pod', 'ok', 'Pulled', 'Successfully pulled image'), type: 'Normal' };
     expect(diagnose({ pods: [healthy], events: [normal] })).toEqual([]);
   });
@@ -126,12 +187,18 @@ describe('diagnosis', () => {
 describe('timeout errors', () => {
   it('state the last status and the most likely cause, with the timeout exit code', () => {
     const causes = diagnose({ pods: [unschedulable] });
-    const e = waitTimeoutError('Deployment todo-app/backend to roll out', 90_000, '0 of 1 updated replicas available', causes);
+    const e = waitTimeoutError(
+      'Deployment todo-app/backend to roll out',
+      90_000,
+      '0 of 1 updated replicas available',
+      causes,
+    );
     expect(e.code).toBe('KUBE_WAIT_TIMEOUT');
     expect(e.exitCode).toBe(ExitCode.timeout);
     expect(e.message).toBe(
       'Timed out after 90 s waiting for Deployment todo-app/backend to roll out; last status: ' +
-        '0 of 1 updated replicas available. Most likely cause: pod backend-1 cannot be scheduled: ' +
+        '0 of 1 updated replicas available. ' +
+        'Most likely cause: pod backend-1 cannot be scheduled: ' +
         '0/1 nodes are available: 1 Insufficient cpu.',
     );
   });
@@ -156,13 +223,24 @@ describe('selectorString', () => {
 
 describe('scheduler messages', () => {
   it('keep only the verdict sentence', () => {
-    const [c] = diagnosePod(pod('big', {
-      conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable',
-        message: '0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint(s). ' +
-          'no new claims to deallocate, preemption: 0/2 nodes are available: 2 No preemption victims found.' }],
-    }));
+    const [c] = diagnosePod(
+      pod('big', {
+        conditions: [
+          {
+            type: 'PodScheduled',
+            status: 'False',
+            reason: 'Unschedulable',
+            message:
+              '0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint(s). ' +
+              'no new claims to deallocate, preemption: 0/2 nodes are available: ' +
+              '2 No preemption victims found.',
+          },
+        ],
+      }),
+    );
     expect(c!.summary).toBe(
-      'pod big cannot be scheduled: 0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint(s).',
+      'pod big cannot be scheduled: 0/2 nodes are available: 1 Insufficient cpu, ' +
+        '1 node(s) had untolerated taint(s).',
     );
   });
 });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 
 export type Reply =
   | { status: number; body?: unknown; headers?: Record<string, string> }
+  | { status: number; text: string }
   | { drop: true };
 
 export interface FakeApiServer {
@@ -37,6 +38,11 @@ export async function startFakeApiServer(script: Reply[]): Promise<FakeApiServer
       req.socket.destroy();
       return;
     }
+    if ('text' in reply) {
+      res.writeHead(reply.status, { 'content-type': 'text/plain' });
+      res.end(reply.text);
+      return;
+    }
     res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
     res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
   });
@@ -55,9 +61,14 @@ export async function startFakeApiServer(script: Reply[]): Promise<FakeApiServer
 
 export function writeKubeconfig(path: string, server: string, contexts = ['fake']): void {
   const lines = ['apiVersion: v1', 'kind: Config', `current-context: ${contexts[0]}`, 'clusters:'];
-  lines.push(`- name: fake`, `  cluster: {server: "${server}", insecure-skip-tls-verify: true}`, 'users:');
+  lines.push(
+    `- name: fake`,
+    `  cluster: {server: "${server}", insecure-skip-tls-verify: true}`,
+    'users:',
+  );
   lines.push('- name: fake', '  user: {token: not-a-real-token}', 'contexts:');
-  for (const name of contexts) lines.push(`- name: ${name}`, `  context: {cluster: fake, user: fake}`);
+  for (const name of contexts)
+    lines.push(`- name: ${name}`, `  context: {cluster: fake, user: fake}`);
   writeFileSync(path, `${lines.join('\n')}\n`);
 }
 

@@ -25,13 +25,20 @@ describe('kubeconfig loading', () => {
     const file = join(dir(), 'config');
     writeKubeconfig(file, 'https://10.0.0.1:6443', ['oke', 'other']);
     const loaded = loadKubeconfig({ kubeconfigPath: file, env: {} });
-    expect(loaded).toMatchObject({ path: file, source: 'flag', context: 'oke', server: 'https://10.0.0.1:6443' });
+    expect(loaded).toMatchObject({
+      path: file,
+      source: 'flag',
+      context: 'oke',
+      server: 'https://10.0.0.1:6443',
+    });
   });
 
   it('switches to --context and rejects an unknown one, listing the available contexts', () => {
     const file = join(dir(), 'config');
     writeKubeconfig(file, 'https://10.0.0.1:6443', ['oke', 'other']);
-    expect(loadKubeconfig({ kubeconfigPath: file, context: 'other', env: {} }).context).toBe('other');
+    expect(loadKubeconfig({ kubeconfigPath: file, context: 'other', env: {} }).context).toBe(
+      'other',
+    );
     const e = failure(() => loadKubeconfig({ kubeconfigPath: file, context: 'prod', env: {} }));
     expect(e.code).toBe('KUBE_CONTEXT_UNKNOWN');
     expect(e.message).toBe(`Context "prod" is not defined in ${file}`);
@@ -72,7 +79,10 @@ describe('kubeconfig loading', () => {
     expect(e.message).toContain(`${join(home, '.kube', 'config')} does not exist`);
     mkdirSync(join(home, '.kube'));
     writeKubeconfig(join(home, '.kube', 'config'), 'https://home.example:6443');
-    expect(loadKubeconfig({ env: {}, home })).toMatchObject({ source: 'default', server: 'https://home.example:6443' });
+    expect(loadKubeconfig({ env: {}, home })).toMatchObject({
+      source: 'default',
+      server: 'https://home.example:6443',
+    });
   });
 
   it('reports an unparsable kubeconfig with its file name', () => {

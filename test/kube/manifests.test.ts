@@ -38,18 +38,26 @@ describe('parseManifests', () => {
   });
 
   it('names the file, document and line of a YAML syntax error', () => {
-    const e = errorOf(() => parseManifests('apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\nb: [\n', 'bad.yaml'));
+    const e = errorOf(() =>
+      parseManifests(
+        'apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\nb: [\n',
+        'bad.yaml',
+      ),
+    );
     expect(e.code).toBe('MANIFEST_INVALID');
     expect(e.message).toMatch(/^bad\.yaml, document 2 \(line \d+\) is not valid YAML/);
   });
 
   it('names the missing field', () => {
-    expect(errorOf(() => parseManifests('kind: ConfigMap\nmetadata: {name: x}\n', 'x.yaml')).message)
-      .toBe('x.yaml, document 1: apiVersion is missing or not a string');
-    expect(errorOf(() => parseManifests('apiVersion: v1\nkind: ConfigMap\n', 'x.yaml')).message)
-      .toBe('x.yaml, document 1: ConfigMap has no metadata.name');
-    expect(errorOf(() => parseManifests('- 1\n- 2\n', 'x.yaml')).message)
-      .toMatch(/is not a Kubernetes object \(it is a list\)/);
+    expect(
+      errorOf(() => parseManifests('kind: ConfigMap\nmetadata: {name: x}\n', 'x.yaml')).message,
+    ).toBe('x.yaml, document 1: apiVersion is missing or not a string');
+    expect(
+      errorOf(() => parseManifests('apiVersion: v1\nkind: ConfigMap\n', 'x.yaml')).message,
+    ).toBe('x.yaml, document 1: ConfigMap has no metadata.name');
+    expect(errorOf(() => parseManifests('- 1\n- 2\n', 'x.yaml')).message).toMatch(
+      /is not a Kubernetes object \(it is a list\)/,
+    );
   });
 });
 
@@ -82,7 +90,9 @@ describe('changedPaths', () => {
   });
 
   it('quotes keys that are not identifiers and caps a long list', () => {
-    const many = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`k${String(i).padStart(2, '0')}`, i]));
+    const many = Object.fromEntries(
+      Array.from({ length: 30 }, (_, i) => [`k${String(i).padStart(2, '0')}`, i]),
+    );
     const paths = changedPaths({ data: {} }, { data: many });
     expect(paths).toHaveLength(26);
     expect(paths.at(-1)).toBe('… 5 more');

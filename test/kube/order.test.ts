@@ -8,7 +8,7 @@ const o = (apiVersion: string, kind: string, name = kind.toLowerCase()) => ({
 });
 
 describe('apply order', () => {
-  it('puts CRDs, then Namespaces, then cluster RBAC, then namespaced objects, custom resources last', () => {
+  it('puts CRDs, Namespaces, cluster RBAC, namespaced objects, then custom resources', () => {
     const input = [
       o('kafka.strimzi.io/v1', 'Kafka'),
       o('apps/v1', 'Deployment'),
@@ -47,7 +47,9 @@ describe('apply order', () => {
   });
 
   it('treats a kind named like a built-in but in another group as a custom resource', () => {
-    expect(applyTier(o('example.com/v1', 'Service'))).toBe(applyTier(o('dapr.io/v1alpha1', 'Component')));
+    expect(applyTier(o('example.com/v1', 'Service'))).toBe(
+      applyTier(o('dapr.io/v1alpha1', 'Component')),
+    );
     expect(applyTier(o('v1', 'Service'))).toBeLessThan(applyTier(o('example.com/v1', 'Service')));
   });
 

@@ -15,16 +15,23 @@ const policy = { attempts: 4, baseDelayMs: 1, maxDelayMs: 300 };
 describe('retry classification', () => {
   it('retries throttling and server errors only', () => {
     for (const s of [429, 500, 502, 503, 504]) expect(isTransientStatus(s)).toBe(true);
-    for (const s of [400, 401, 403, 404, 409, 410, 422, 501]) expect(isTransientStatus(s)).toBe(false);
+    for (const s of [400, 401, 403, 404, 409, 410, 422, 501])
+      expect(isTransientStatus(s)).toBe(false);
   });
 
   it('finds network codes through undici cause chains', () => {
-    const wrapped = new TypeError('fetch failed', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) });
+    const wrapped = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
+    });
     expect(isTransientNetworkError(wrapped)).toBe(true);
     expect(isTransientNetworkError(new Error('socket hang up'))).toBe(true);
-    expect(isTransientNetworkError(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBe(true);
+    expect(isTransientNetworkError(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBe(
+      true,
+    );
     // A wrong host name will not resolve on the next try either.
-    expect(isTransientNetworkError(Object.assign(new Error('x'), { code: 'ENOTFOUND' }))).toBe(false);
+    expect(isTransientNetworkError(Object.assign(new Error('x'), { code: 'ENOTFOUND' }))).toBe(
+      false,
+    );
     expect(isTransientNetworkError(new Error('unexpected token'))).toBe(false);
   });
 
@@ -63,7 +70,11 @@ describe('transport against a scripted API server', () => {
 
   it('retries a 429 and honours its Retry-After, then succeeds', async () => {
     server = await startFakeApiServer([
-      { status: 429, body: status(429, 'TooManyRequests', 'slow down'), headers: { 'retry-after': '1' } },
+      {
+        status: 429,
+        body: status(429, 'TooManyRequests', 'slow down'),
+        headers: { 'retry-after': '1' },
+      },
       { status: 200, body: { gitVersion: 'v1.36.3' } },
     ]);
     const { kube, lines } = await kubeFor(server);
@@ -88,19 +99,30 @@ describe('transport against a scripted API server', () => {
   });
 
   it('gives up after the policy attempts with the API message and a coded error', async () => {
-    server = await startFakeApiServer([{ status: 503, body: status(503, 'ServiceUnavailable', 'apiserver is shutting down') }]);
+    server = await startFakeApiServer([
+      { status: 503, body: status(503, 'ServiceUnavailable', 'apiserver is shutting down') },
+    ]);
     const { kube } = await kubeFor(server);
     const error = await kube.serverVersion().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TodoInfraError);
     expect((error as TodoInfraError).code).toBe('KUBE_SERVER_ERROR');
-    expect((error as TodoInfraError).message).toBe('read the server version failed: apiserver is shutting down');
+    expect((error as TodoInfraError).message).toBe(
+      'read the server version failed: apiserver is shutting down',
+    );
     expect(server.requests).toHaveLength(policy.attempts);
     await kube.close();
   });
 
   it('fails fast on a non-transient error, quoting Status.message', async () => {
     server = await startFakeApiServer([
-      { status: 403, body: status(403, 'Forbidden', 'nodes is forbidden: User "dev" cannot list resource "nodes"') },
+      {
+        status: 403,
+        body: status(
+          403,
+          'Forbidden',
+          'nodes is forbidden: User "dev" cannot list resource "nodes"',
+        ),
+      },
     ]);
     const { kube } = await kubeFor(server);
     const error = (await kube.serverVersion().catch((e: unknown) => e)) as TodoInfraError;
@@ -121,7 +143,9 @@ describe('transport against a scripted API server', () => {
     const error = (await kube.serverVersion().catch((e: unknown) => e)) as TodoInfraError;
     expect(error.code).toBe('KUBE_UNREACHABLE');
     expect(error.message).toContain(`cannot reach the API server ${url} (ECONNREFUSED`);
-    expect(lines.filter((l) => l.includes('retrying GET /version'))).toHaveLength(policy.attempts - 1);
+    expect(lines.filter((l) => l.includes('retrying GET /version'))).toHaveLength(
+      policy.attempts - 1,
+    );
     await kube.close();
   });
 });
