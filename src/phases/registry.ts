@@ -22,6 +22,7 @@ import { pipelinePhase } from './pipeline.js';
 import { preflightPhase } from './preflight.js';
 import { strimziPhase } from './strimzi.js';
 import { createTerraformPhase } from './terraform.js';
+import { workersPhase } from './workers.js';
 
 const phases: Phase[] = [
   preflightPhase,
@@ -46,8 +47,7 @@ const phases: Phase[] = [
   kafkaPhase,
   daprPhase,
   appsPhase,
-  notImplemented('workers', 'Event workers and subscriptions', ['apps', 'kafka', 'dapr'],
-    ['T121–T140']),
+  workersPhase,
   notImplemented('monitoring', 'Probes, metrics and logging', ['base'], ['T141–T154']),
   notImplemented('hardening', 'Network policies, RBAC refinement, TLS', ['apps', 'workers',
     'monitoring'], ['T155–T170']),

@@ -204,7 +204,10 @@ describe('phase workers: metadata and render', () => {
     expect(recurring).toMatch(/^kind: ServiceAccount$/m);
     expect(recurring).toMatch(/^kind: Deployment$/m);
     expect(recurring).toContain('image: REGISTRY_HOST/REGISTRY_NAMESPACE/todo-worker:latest');
-    expect(recurring).not.toMatch(/Subscription/);
+    expect(recurring).not.toMatch(/^kind: Subscription$/m);
+    for (const f of a) {
+      expect(f.content.split('\n').filter((l) => l.length > 100)).toEqual([]);
+    }
     const subs = a[4]!.content;
     expect(subs.match(/^kind: Subscription$/gm)).toHaveLength(6);
     expect(subs).toContain('apiVersion: dapr.io/v2alpha1');

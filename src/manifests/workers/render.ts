@@ -22,8 +22,9 @@ export function renderWorkers(config: Config, objects: readonly KubeObject[]): R
   const files: RenderedFile[] = [];
   for (const w of enabledWorkers(config)) {
     const mine = objects.filter((o) => o.kind !== 'Subscription' && o.metadata.name === w.appId);
-    const header = `${NOTE}\nDapr app id ${w.appId}; subscribed to ${w.topics.join(', ')} ` +
-      `(events POSTed to ${w.route}).`;
+    const header = `${NOTE}\nDapr app id ${w.appId}, subscribed to ${w.topics.join(', ')};\n` +
+      `its sidecar POSTs the events to ${w.route}; the Subscriptions are in\n` +
+      `${SUBSCRIPTIONS_PATH}.`;
     files.push({ path: `${WORKERS_DIR}/${w.appId}.yaml`, content: toYaml(mine, header) });
   }
   const subs = objects.filter((o) => o.kind === 'Subscription');
@@ -42,8 +43,7 @@ function readme(config: Config): string {
   const workers = enabledWorkers(config);
   const pairs = subscriptionPairs(workers);
   const group = (appId: string) => `${config.dapr.consumerGroup}-${appId}`;
-  const table = pairs.map((p) =>
-    `| ${p.appId} | ${p.topic} | ${p.route} | ${p.name} | ${group(p.appId)} |`);
+  const table = pairs.map((p) => `| ${p.appId} | ${p.topic} | ${p.route} | ${group(p.appId)} |`);
   const firstTopic = pairs[0]?.topic ?? 'task-events';
   const readers = pairs.filter((p) => p.topic === firstTopic).map((p) => p.appId);
   return [
@@ -54,8 +54,10 @@ function readme(config: Config): string {
     `Each worker is a Deployment in \`${ns}\` with a Dapr sidecar; Dapr delivers the events of`,
     'its Subscriptions to the app over the pod\'s loopback, so the workers need no Service.',
     '',
-    '| worker | topic | route | Subscription | Kafka consumer group |',
-    '| --- | --- | --- | --- | --- |',
+    'One Subscription per worker and topic, named `<worker>-<topic>`:',
+    '',
+    '| worker | topic | route | Kafka consumer group |',
+    '| --- | --- | --- | --- |',
     ...table,
     '',
     '## Apply (T126, T138)',
