@@ -188,6 +188,19 @@ describe('phase workers: metadata and render', () => {
       Array.from({ length: 20 }, (_, i) => `T${121 + i}`));
   });
 
+  it('plans every object, the wiring check, pruning, rollouts and sidecars', async () => {
+    const outputs: Record<string, unknown> = { registry, dapr: { namespace: 'dapr-system' } };
+    const ctx = { config, outputsOf: (id: string) => outputs[id] } as never;
+    const items = await workersPhase.plan(ctx);
+    expect(items.filter((i) => i.action === 'apply')).toHaveLength(objects.length);
+    expect(items.slice(objects.length).map((i) => `${i.action}: ${i.what}`)).toEqual([
+      'check: pub/sub Component pubsub and KafkaTopics task-events, reminders, task-updates',
+      'delete: worker Deployments and Subscriptions no longer in the config',
+      'wait: rollouts of recurring-worker, notification-worker, audit-worker, websocket-worker',
+      'check: every worker pod runs daprd',
+    ]);
+  });
+
   it('renders the runbook layout byte-identically, placeholders without registry', () => {
     const a = workersPhase.render!(makeConfig({}));
     const b = workersPhase.render!(makeConfig({}));
