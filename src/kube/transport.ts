@@ -169,6 +169,19 @@ export class Transport {
   private unreachable(req: ApiRequest, error: unknown, code: string): TodoInfraError {
     const detail = describeCauses(error);
     const why = detail ? `${code}: ${detail}` : code;
+    if (/certificate|self.signed|TLS|SSL/i.test(why)) {
+      return new TodoInfraError(
+        'KUBE_TLS',
+        `${req.what} failed: the TLS connection to ${this.server} was refused (${why})`,
+        {
+          source: 'environment',
+          cause: error,
+          hint:
+            "The server's certificate does not match the kubeconfig's certificate-authority " +
+            'data or server address; regenerate the kubeconfig for this cluster.',
+        },
+      );
+    }
     return new TodoInfraError(
       'KUBE_UNREACHABLE',
       `${req.what} failed: cannot reach the API server ${this.server} (${why})`,

@@ -149,3 +149,30 @@ describe('transport against a scripted API server', () => {
     await kube.close();
   });
 });
+
+describe('TLS failures', () => {
+  it('name the certificate problem instead of calling the server unreachable', async () => {
+    // An HTTPS kubeconfig pointing at a plain-HTTP server fails the TLS handshake.
+    const server = await startFakeApiServer([{ status: 200, body: {} }]);
+    try {
+      const { writeKubeconfig } = await import('./fake-apiserver.js');
+      const { mkdtempSync } = await import('node:fs');
+      const { join } = await import('node:path');
+      const { tmpdir } = await import('node:os');
+      const path = join(mkdtempSync(join(tmpdir(), 'kube-tls-')), 'kubeconfig');
+      writeKubeconfig(path, server.url.replace('http:', 'https:'));
+      const logger = memoryLogger().logger;
+      const kube = await createKube({ kubeconfigPath: path, logger, retry: policy });
+      const error = (await kube.serverVersion().catch((e: unknown) => e)) as TodoInfraError;
+      expect(error.code).toBe('KUBE_TLS');
+      expect(error.message).toContain(
+        `the TLS connection to ${server.url.replace('http:', 'https:')} was refused`,
+      );
+      // A handshake that fails will fail again: no retries.
+      expect(server.requests).toHaveLength(0);
+      await kube.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
