@@ -99,7 +99,11 @@ async function runOne(phase: Phase, options: RunOptions, runId: string, summary:
   try {
     if (phase.cloudOnly && target === 'existing') {
       const detail = 'not needed with --target existing (the cluster already exists)';
-      journal.update(phase.id, { status: 'skipped', reason: detail, runId });
+      // A cluster this state dir provisioned earlier keeps its record (and outputs such as the
+      // cluster id `down` needs); only a phase that never ran is recorded as skipped.
+      if (journal.get(phase.id)?.status !== 'succeeded') {
+        journal.update(phase.id, { status: 'skipped', reason: detail, runId });
+      }
       events.emit({ type: 'phase-skip', phase: phase.id, title, reason: 'target', detail });
       summary.skipped.push(phase.id);
       return true;

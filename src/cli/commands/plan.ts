@@ -47,6 +47,7 @@ export async function printPlan(
     }
   }
   if (session.globals.output === 'text') process.stdout.write(lines.join('\n') + '\n');
+  else writeJsonLine({ type: 'result', command: 'up --dry-run', result: 'succeeded' });
   return 0;
 }
 
