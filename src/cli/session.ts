@@ -48,6 +48,7 @@ export async function openSession(globals: Globals, options: SessionOptions): Pr
     }
   }
   log.verbose(`config: ${loaded.file ?? 'no file (defaults, environment and flags)'}`);
+  for (const warning of loaded.warnings) log.warn(warning);
   const lock: Lock | undefined = options.lock ? acquireLock(globals.stateDir, options.command) : undefined;
   if (lock?.tookOverFrom) {
     log.warn(`took over a stale lock left by pid ${lock.tookOverFrom.pid} (${lock.tookOverFrom.command})`);

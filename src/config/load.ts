@@ -32,6 +32,23 @@ export interface LoadedConfig {
   config: Config;
   file: string | undefined;
   origins: Map<string, { origin: Origin; name?: string }>;
+  /** Non-fatal findings, e.g. a TODO_INFRA_* variable that matches no key (likely a typo). */
+  warnings: string[];
+}
+
+/** TODO_INFRA_* variables that are not config keys but are read elsewhere. */
+const OTHER_VARIABLES = new Set([
+  'TODO_INFRA_STATE_DIR', 'TODO_INFRA_REEXEC', 'TODO_INFRA_TOOLS_CACHE', 'TODO_INFRA_SHARED_DIR',
+  'TODO_INFRA_KEEP_CLUSTER_LOGS', 'TODO_INFRA_TEST_NODES',
+]);
+
+function unknownVariables(env: NodeJS.ProcessEnv, config: Config): string[] {
+  const known = new Set([...OTHER_VARIABLES, ...configLeaves().map((l) => l.envVar)]);
+  for (const source of Object.values(config.secrets)) if (source.fromEnv) known.add(source.fromEnv);
+  return Object.keys(env)
+    .filter((name) => name.startsWith('TODO_INFRA_') && !known.has(name))
+    .sort()
+    .map((name) => `${name} is set but is not a todo-infra setting (a typo?); it is ignored`);
 }
 
 let cachedLeaves: Leaf[] | undefined;
@@ -97,7 +114,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
       problems,
     );
   }
-  return { config: parsed.data, file, origins };
+  return { config: parsed.data, file, origins, warnings: unknownVariables(env, parsed.data) };
 }
 
 function readConfigFile(options: LoadOptions, problems: string[]): { data: Plain; file?: string } {
