@@ -8,20 +8,40 @@ import type { Session } from './session.js';
 import { reportError } from './report.js';
 import { writeJsonLine } from './ui/json.js';
 
-export async function finishRun(session: Session, summary: RunSummary, command: string): Promise<number> {
-  const result = summary.interrupted ? 'interrupted' : summary.failed.length > 0 ? 'failed' : 'succeeded';
+export async function finishRun(
+  session: Session,
+  summary: RunSummary,
+  command: string,
+): Promise<number> {
+  const result = summary.interrupted
+    ? 'interrupted'
+    : summary.failed.length > 0
+      ? 'failed'
+      : 'succeeded';
   session.journal.setRun({
-    id: summary.runId, command, startedAt: summary.startedAt,
-    finishedAt: new Date().toISOString(), result, debugLog: debugLogFile(),
+    id: summary.runId,
+    command,
+    startedAt: summary.startedAt,
+    finishedAt: new Date().toISOString(),
+    result,
+    debugLog: debugLogFile(),
   });
   const { output } = session.globals;
-  const counts = `${summary.succeeded.length} ran, ${summary.skipped.length} skipped, ` +
+  const counts =
+    `${summary.succeeded.length} ran, ${summary.skipped.length} skipped, ` +
     `${summary.failed.length} failed, ${summary.blocked.length} not started`;
   if (output === 'json') {
-    writeJsonLine({ type: 'result', command, result, summary: {
-      succeeded: summary.succeeded, skipped: summary.skipped,
-      failed: summary.failed.map((f) => f.phase), blocked: summary.blocked,
-    } });
+    writeJsonLine({
+      type: 'result',
+      command,
+      result,
+      summary: {
+        succeeded: summary.succeeded,
+        skipped: summary.skipped,
+        failed: summary.failed.map((f) => f.phase),
+        blocked: summary.blocked,
+      },
+    });
   } else if (result === 'succeeded') {
     process.stderr.write(`${command}: done (${counts})\n`);
   }
@@ -29,7 +49,8 @@ export async function finishRun(session: Session, summary: RunSummary, command: 
   await session.close();
   const resume = resumeCommand(summary, command);
   if (summary.interrupted) {
-    if (output === 'text') process.stderr.write(`${command}: interrupted (${counts})\nResume: ${resume}\n`);
+    if (output === 'text')
+      process.stderr.write(`${command}: interrupted (${counts})\nResume: ${resume}\n`);
     return ExitCode.interrupted;
   }
   if (output === 'text') process.stderr.write(`${command}: failed (${counts})\n`);

@@ -29,7 +29,11 @@ export interface Globals {
 export function resolveGlobals(raw: RawGlobals, env = process.env): Globals {
   const output = raw.output ?? 'text';
   if (output !== 'text' && output !== 'json') {
-    throw usageError('BAD_FLAG', `--output must be text or json, not ${output}`, 'Pass -o text or -o json.');
+    throw usageError(
+      'BAD_FLAG',
+      `--output must be text or json, not ${output}`,
+      'Pass -o text or -o json.',
+    );
   }
   const ciEnv = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
   const ci = Boolean(raw.ci) || ciEnv;

@@ -9,7 +9,9 @@ import { resolveGlobals, type Globals, type RawGlobals } from './global.js';
 type Action = (globals: Globals, ...args: never[]) => Promise<number> | number;
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -19,7 +21,8 @@ export async function main(argv: string[]): Promise<number> {
   let globals: Globals = resolveGlobalsSafe({});
   const program = new Command('todo-infra');
 
-  const run = (load: () => Promise<Action>) =>
+  const run =
+    (load: () => Promise<Action>) =>
     async (...args: unknown[]) => {
       const cmd = args[args.length - 1] as InstanceType<typeof Command>;
       globals = resolveGlobals(cmd.optsWithGlobals() as RawGlobals);
@@ -28,19 +31,31 @@ export async function main(argv: string[]): Promise<number> {
     };
 
   program
-    .description('Stand up the Todo platform (OKE, ingress, Kafka, Dapr, apps, CI/CD) on OCI Always Free.')
+    .description(
+      'Stand up the Todo platform (OKE, ingress, Kafka, Dapr, apps, CI/CD) on OCI Always Free.',
+    )
     .version(version(), '--version', 'print the version')
-    .addOption(new Option('-o, --output <format>', 'text or json (NDJSON events on stdout)').default('text'))
-    .option('-v, --verbose', 'more detail: -v commands and decisions, -vv tool output and API calls',
-      (_: string, prev: number) => prev + 1, 0)
-    .option('--state-dir <dir>', 'journal, logs, kubeconfig and terraform state (default .todo-infra/)')
+    .addOption(
+      new Option('-o, --output <format>', 'text or json (NDJSON events on stdout)').default('text'),
+    )
+    .option(
+      '-v, --verbose',
+      'more detail: -v commands and decisions, -vv tool output and API calls',
+      (_: string, prev: number) => prev + 1,
+      0,
+    )
+    .option(
+      '--state-dir <dir>',
+      'journal, logs, kubeconfig and terraform state (default .todo-infra/)',
+    )
     .option('--config <file>', 'configuration file (default ./todo-infra.yaml if present)')
     .option('--kubeconfig <file>', 'kubeconfig file (as kubectl)')
     .option('--context <name>', 'kubeconfig context (as kubectl)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
-  program.command('up')
+  program
+    .command('up')
     .description('create or update everything, skipping what is already done')
     .option('--target <target>', 'oke (provision OCI) or existing (use --context)')
     .option('--dry-run', 'print the plan and change nothing')
@@ -50,13 +65,15 @@ export async function main(argv: string[]): Promise<number> {
     .option('-y, --yes', 'never prompt; missing values are errors')
     .action(run(async () => (await import('./commands/up.js')).runUp as Action));
 
-  program.command('check')
+  program
+    .command('check')
     .description('preflight: tools, versions, OCI credentials and Always Free capacity')
     .option('--target <target>', 'oke or existing')
     .option('--no-cloud', 'skip the checks that call OCI')
     .action(run(async () => (await import('./commands/check.js')).runCheck as Action));
 
-  program.command('phase <name>')
+  program
+    .command('phase <name>')
     .description('run or resume one phase (see `phases`)')
     .option('--force', 'run even if a phase it needs has not completed')
     .option('--rerun', 're-run even when nothing changed')
@@ -66,21 +83,25 @@ export async function main(argv: string[]): Promise<number> {
     .option('-y, --yes', 'never prompt')
     .action(run(async () => (await import('./commands/phase.js')).runPhaseCommand as Action));
 
-  program.command('phases')
+  program
+    .command('phases')
     .description('list phases with their dependencies and journal state')
     .action(run(async () => (await import('./commands/phases.js')).runPhasesCommand as Action));
 
-  program.command('render')
+  program
+    .command('render')
     .description('write every manifest, values file, terraform file and workflow to a directory')
     .option('--out <dir>', 'output directory')
     .option('--target <target>', 'oke or existing')
     .action(run(async () => (await import('./commands/render.js')).runRender as Action));
 
-  program.command('status')
+  program
+    .command('status')
     .description('what the journal records about the last run and each phase')
     .action(run(async () => (await import('./commands/status.js')).runStatus as Action));
 
-  program.command('down')
+  program
+    .command('down')
     .description('remove what up created (cluster workloads, then the OKE infrastructure)')
     .option('--keep-cluster', 'remove workloads only; keep the OKE cluster and network')
     .option('-y, --yes', 'do not ask for confirmation')
@@ -88,16 +109,19 @@ export async function main(argv: string[]): Promise<number> {
     .action(run(async () => (await import('./commands/down.js')).runDown as Action));
 
   const config = program.command('config').description('configuration file helpers');
-  config.command('schema')
+  config
+    .command('schema')
     .description('print the JSON Schema of todo-infra.yaml')
     .action(run(async () => (await import('./commands/config.js')).runConfigSchema as Action));
-  config.command('init')
+  config
+    .command('init')
     .description('answer a few questions and write todo-infra.yaml')
     .option('--force', 'overwrite an existing file')
     .option('--file <file>', 'where to write (default ./todo-infra.yaml)')
     .action(run(async () => (await import('./commands/config.js')).runConfigInit as Action));
 
-  program.command('token')
+  program
+    .command('token')
     .description('print an OKE ExecCredential (used by the kubeconfig todo-infra writes)')
     .requiredOption('--cluster-id <ocid>', 'OKE cluster OCID')
     .requiredOption('--region <region>', 'cluster region, e.g. eu-frankfurt-1')

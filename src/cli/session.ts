@@ -39,7 +39,9 @@ export async function openSession(globals: Globals, options: SessionOptions): Pr
     verbosity: globals.verbosity,
     file: debugLogPath(globals.stateDir, options.command.replace(/\s+/g, '-')),
   });
-  log.debug(`todo-infra ${process.argv.slice(2).join(' ')} (node ${process.version}, pid ${process.pid})`);
+  log.debug(
+    `todo-infra ${process.argv.slice(2).join(' ')} (node ${process.version}, pid ${process.pid})`,
+  );
   let loaded = loadConfig({ configFile: globals.configFile, flags: options.flags });
   if (options.requireValuesFor.length > 0) {
     const prompted = await askMissing(loaded.config, globals, options.requireValuesFor);
@@ -49,9 +51,13 @@ export async function openSession(globals: Globals, options: SessionOptions): Pr
   }
   log.verbose(`config: ${loaded.file ?? 'no file (defaults, environment and flags)'}`);
   for (const warning of loaded.warnings) log.warn(warning);
-  const lock: Lock | undefined = options.lock ? acquireLock(globals.stateDir, options.command) : undefined;
+  const lock: Lock | undefined = options.lock
+    ? acquireLock(globals.stateDir, options.command)
+    : undefined;
   if (lock?.tookOverFrom) {
-    log.warn(`took over a stale lock left by pid ${lock.tookOverFrom.pid} (${lock.tookOverFrom.command})`);
+    log.warn(
+      `took over a stale lock left by pid ${lock.tookOverFrom.pid} (${lock.tookOverFrom.command})`,
+    );
   }
   let journal: Journal;
   try {
@@ -82,7 +88,12 @@ export async function openSession(globals: Globals, options: SessionOptions): Pr
   const events = new EventBus();
   let live: { stop(): Promise<void> } | undefined;
   return {
-    globals, loaded, journal, events, log, signal: controller.signal,
+    globals,
+    loaded,
+    journal,
+    events,
+    log,
+    signal: controller.signal,
     async startRenderer(phases) {
       if (globals.output === 'json') {
         events.on(jsonRenderer());
@@ -104,5 +115,10 @@ export async function openSession(globals: Globals, options: SessionOptions): Pr
 
 /** The live view only on a real terminal, outside CI, and when nothing else writes lines. */
 function useLive(globals: Globals): boolean {
-  return Boolean(process.stderr.isTTY) && !globals.ci && globals.verbosity === 0 && globals.output === 'text';
+  return (
+    Boolean(process.stderr.isTTY) &&
+    !globals.ci &&
+    globals.verbosity === 0 &&
+    globals.output === 'text'
+  );
 }

@@ -17,7 +17,8 @@ export function describeIssue(issue: z.core.$ZodIssue, leaves: readonly Leaf[]):
       const meant = closest(key, known);
       return {
         path: [...at, key].join('.'),
-        message: `unknown key${meant ? ` (did you mean ${meant}?)` : ''}; ` +
+        message:
+          `unknown key${meant ? ` (did you mean ${meant}?)` : ''}; ` +
           (meant ? `rename it to ${meant} or remove it` : 'remove it or fix its spelling'),
       };
     });
@@ -54,7 +55,11 @@ function distance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
     for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row[j] = Math.min(
+        prev[j]! + 1,
+        row[j - 1]! + 1,
+        prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     prev = row;
   }

@@ -38,8 +38,12 @@ export interface LoadedConfig {
 
 /** TODO_INFRA_* variables that are not config keys but are read elsewhere. */
 const OTHER_VARIABLES = new Set([
-  'TODO_INFRA_STATE_DIR', 'TODO_INFRA_REEXEC', 'TODO_INFRA_TOOLS_CACHE', 'TODO_INFRA_SHARED_DIR',
-  'TODO_INFRA_KEEP_CLUSTER_LOGS', 'TODO_INFRA_TEST_NODES',
+  'TODO_INFRA_STATE_DIR',
+  'TODO_INFRA_REEXEC',
+  'TODO_INFRA_TOOLS_CACHE',
+  'TODO_INFRA_SHARED_DIR',
+  'TODO_INFRA_KEEP_CLUSTER_LOGS',
+  'TODO_INFRA_TEST_NODES',
 ]);
 
 function unknownVariables(env: NodeJS.ProcessEnv, config: Config): string[] {
@@ -94,21 +98,30 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     origins.set(path, { origin: 'prompt' });
   }
 
-  const merged = [fileData, envData, flagData].reduce((acc, layer) => deepMerge(acc, layer), promptData);
+  const merged = [fileData, envData, flagData].reduce(
+    (acc, layer) => deepMerge(acc, layer),
+    promptData,
+  );
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
-    for (const { path, message } of parsed.error.issues.flatMap((i) => describeIssue(i, configLeaves()))) {
+    for (const { path, message } of parsed.error.issues.flatMap((i) =>
+      describeIssue(i, configLeaves()),
+    )) {
       const from = origins.get(path);
-      const where = from?.origin === 'env' ? ` (from ${from.name})`
-        : from?.origin === 'flag' ? ' (from a flag)'
-          : '';
+      const where =
+        from?.origin === 'env'
+          ? ` (from ${from.name})`
+          : from?.origin === 'flag'
+            ? ' (from a flag)'
+            : '';
       problems.push(`${path || '(top level)'}${where}: ${message}`);
     }
   }
   if (problems.length > 0 || !parsed.success) {
     throw usageError(
       'CONFIG_INVALID',
-      `the configuration is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'})`,
+      `the configuration is invalid ` +
+        `(${problems.length} problem${problems.length === 1 ? '' : 's'})`,
       `Fix each field above${file ? ` in ${file}` : ''}; \`todo-infra config schema\` prints ` +
         'every key with its type. Nothing was changed.',
       problems,
@@ -124,8 +137,11 @@ function readConfigFile(options: LoadOptions, problems: string[]): { data: Plain
   const file = resolve(cwd, options.configFile ?? DEFAULT_CONFIG_FILE);
   if (!existsSync(file)) {
     if (explicit) {
-      throw usageError('CONFIG_NOT_FOUND', `config file ${file} does not exist`,
-        'Check the --config path, or run `todo-infra config init` to create one.');
+      throw usageError(
+        'CONFIG_NOT_FOUND',
+        `config file ${file} does not exist`,
+        'Check the --config path, or run `todo-infra config init` to create one.',
+      );
     }
     return { data: {} };
   }
@@ -136,9 +152,12 @@ function readConfigFile(options: LoadOptions, problems: string[]): { data: Plain
 function parseYamlConfig(text: string, file: string, problems: string[]): Plain {
   const doc = yamlParseDocument(text);
   if (doc.errors.length > 0) {
-    throw usageError('CONFIG_YAML', `${file} is not valid YAML`,
+    throw usageError(
+      'CONFIG_YAML',
+      `${file} is not valid YAML`,
       'Fix the syntax at the line shown; nothing was changed.',
-      doc.errors.map((e) => e.message));
+      doc.errors.map((e) => e.message),
+    );
   }
   const value = doc.toJS() as unknown;
   if (value === null || value === undefined) return {};

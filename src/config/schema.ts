@@ -46,7 +46,10 @@ export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 
 function checkHpa(a: z.infer<typeof apps>, ctx: z.RefinementCtx): void {
-  for (const [name, comp] of [['frontend', a.frontend], ['backend', a.backend]] as const) {
+  for (const [name, comp] of [
+    ['frontend', a.frontend],
+    ['backend', a.backend],
+  ] as const) {
     if (comp.hpa.minReplicas > comp.hpa.maxReplicas) {
       ctx.addIssue({
         code: 'custom',
@@ -71,7 +74,10 @@ function checkNetwork(net: z.infer<typeof network>, ctx: z.RefinementCtx): void 
   const pub = parsed.get('publicSubnetCidr');
   const priv = parsed.get('privateSubnetCidr');
   if (typeof vcn === 'object' && vcn) {
-    for (const [field, sub] of [['publicSubnetCidr', pub], ['privateSubnetCidr', priv]] as const) {
+    for (const [field, sub] of [
+      ['publicSubnetCidr', pub],
+      ['privateSubnetCidr', priv],
+    ] as const) {
       if (typeof sub === 'object' && sub && !contains(vcn, sub)) {
         ctx.addIssue({
           code: 'custom',

@@ -27,7 +27,10 @@ function unwrap(schema: z.ZodType): z.ZodType {
   let current = schema;
   for (;;) {
     const def = defOf(current);
-    if (def.innerType && ['optional', 'default', 'prefault', 'nullable', 'readonly'].includes(def.type)) {
+    if (
+      def.innerType &&
+      ['optional', 'default', 'prefault', 'nullable', 'readonly'].includes(def.type)
+    ) {
       current = def.innerType;
     } else if (def.type === 'pipe' && def.in) {
       current = def.in;
@@ -49,10 +52,14 @@ export function leaves(schema: z.ZodType, prefix: string[] = []): Leaf[] {
     return Object.entries(def.shape).flatMap(([key, child]) => leaves(child, [...prefix, key]));
   }
   const kind: LeafKind =
-    def.type === 'string' || def.type === 'literal' ? 'string'
-      : def.type === 'number' ? 'number'
-        : def.type === 'boolean' ? 'boolean'
-          : def.type === 'enum' ? 'enum'
+    def.type === 'string' || def.type === 'literal'
+      ? 'string'
+      : def.type === 'number'
+        ? 'number'
+        : def.type === 'boolean'
+          ? 'boolean'
+          : def.type === 'enum'
+            ? 'enum'
             : 'json';
   return [{ path: prefix, kind, envVar: envVarFor(prefix) }];
 }

@@ -123,7 +123,9 @@ function toolError(
       phase,
       source: 'environment',
       exitCode: ExitCode.preflight,
-      hint: `Install ${baseName(failure.argv[0] ?? '')} or put it on PATH, then run \`todo-infra check\`.`,
+      hint:
+        `Install ${baseName(failure.argv[0] ?? '')} or put it on PATH, ` +
+        'then run `todo-infra check`.',
     });
   }
   if (outcome.isCanceled) {

@@ -35,8 +35,7 @@ export function contextFactory(options: ContextFactoryOptions): (phase: Phase) =
     // An explicit flag or config value wins; otherwise the kubeconfig phase's output.
     if (options.kube.path || options.kube.context) return { ...options.kube };
     const out = options.journal.get('kubeconfig')?.outputs as
-      | { kubeconfigPath?: string; context?: string }
-      | undefined;
+      { kubeconfigPath?: string; context?: string } | undefined;
     if (out?.kubeconfigPath) return { path: out.kubeconfigPath, context: out.context };
     return {};
   };

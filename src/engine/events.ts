@@ -15,7 +15,12 @@ export type EngineEvent =
   | { type: 'step'; phase: PhaseId; title: string }
   | { type: 'wait'; phase: PhaseId; what: string; deadline: string }
   | { type: 'plan'; phase: PhaseId; title: string; items: PlanItem[]; skip?: SkipReason }
-  | { type: 'result'; command: string; result: 'succeeded' | 'failed' | 'interrupted'; data?: unknown };
+  | {
+      type: 'result';
+      command: string;
+      result: 'succeeded' | 'failed' | 'interrupted';
+      data?: unknown;
+    };
 
 export type Listener = (event: EngineEvent) => void;
 

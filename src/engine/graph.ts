@@ -14,13 +14,19 @@ export function validateGraph(nodes: readonly GraphNode[]): void {
   for (const node of nodes) {
     for (const dep of node.needs) {
       if (!ids.has(dep)) {
-        throw new TodoInfraError('GRAPH_UNKNOWN_DEPENDENCY', `phase ${node.id} needs unknown phase ${dep}`);
+        throw new TodoInfraError(
+          'GRAPH_UNKNOWN_DEPENDENCY',
+          `phase ${node.id} needs unknown phase ${dep}`,
+        );
       }
     }
   }
   const cycle = findCycle(nodes);
   if (cycle) {
-    throw new TodoInfraError('GRAPH_CYCLE', `phase dependencies form a cycle: ${cycle.join(' → ')}`);
+    throw new TodoInfraError(
+      'GRAPH_CYCLE',
+      `phase dependencies form a cycle: ${cycle.join(' → ')}`,
+    );
   }
 }
 

@@ -8,7 +8,10 @@ import { ExitCode, TodoInfraError } from '../core/errors.js';
 export function promptInterruption(err: unknown, phase?: string): TodoInfraError | undefined {
   if (!(err instanceof Error) || err.name !== 'ExitPromptError') return undefined;
   return new TodoInfraError('INTERRUPTED', 'interrupted at a prompt (Ctrl-C)', {
-    phase, cause: err, source: 'user', exitCode: ExitCode.interrupted,
+    phase,
+    cause: err,
+    source: 'user',
+    exitCode: ExitCode.interrupted,
   });
 }
 

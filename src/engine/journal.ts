@@ -68,7 +68,8 @@ export class Journal {
         cause,
         source: 'environment',
         exitCode: ExitCode.usage,
-        hint: `It was edited by hand or copied partially. Move it aside (mv ${path} ${path}.bak) ` +
+        hint:
+          `It was edited by hand or copied partially. Move it aside (mv ${path} ${path}.bak) ` +
           'and re-run: phases are re-checked from scratch.',
       });
     }

@@ -25,7 +25,12 @@ export interface Lock {
 export function acquireLock(stateDir: string, command: string): Lock {
   mkdirSync(stateDir, { recursive: true });
   const path = join(stateDir, LOCK_FILE);
-  const me: LockOwner = { pid: process.pid, host: hostname(), command, startedAt: new Date().toISOString() };
+  const me: LockOwner = {
+    pid: process.pid,
+    host: hostname(),
+    command,
+    startedAt: new Date().toISOString(),
+  };
   let tookOverFrom: LockOwner | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
@@ -54,7 +59,8 @@ export function acquireLock(stateDir: string, command: string): Lock {
         {
           source: 'user',
           exitCode: ExitCode.locked,
-          hint: 'Wait for it to finish, or stop it (Ctrl-C) and run again. A lock left by a ' +
+          hint:
+            'Wait for it to finish, or stop it (Ctrl-C) and run again. A lock left by a ' +
             'process that no longer exists is taken over automatically.',
         },
       );

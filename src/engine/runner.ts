@@ -35,7 +35,7 @@ export interface RunSummary {
   interrupted: boolean;
 }
 
-/** A dependency counts as done if it succeeded or was skipped (unchanged or not for this target). */
+/** A dependency is done if it succeeded or was skipped (unchanged, or not for this target). */
 export function isSatisfied(journal: Journal, id: PhaseId): boolean {
   const status = journal.get(id)?.status;
   return status === 'succeeded' || status === 'skipped';
@@ -47,7 +47,12 @@ export async function runPhases(options: RunOptions): Promise<RunSummary> {
   const byId = new Map(options.all.map((p) => [p.id, p]));
   const selected = new Set(options.selected);
   const summary: RunSummary = {
-    runId, startedAt: new Date().toISOString(), succeeded: [], skipped: [], failed: [], blocked: [],
+    runId,
+    startedAt: new Date().toISOString(),
+    succeeded: [],
+    skipped: [],
+    failed: [],
+    blocked: [],
     interrupted: false,
   };
   const done = new Set<PhaseId>();
@@ -82,7 +87,9 @@ export async function runPhases(options: RunOptions): Promise<RunSummary> {
   for (const id of options.selected) {
     if (done.has(id)) continue;
     const phase = byId.get(id);
-    const blockedBy = (phase?.needs ?? []).filter((d) => selected.has(d) && !isSatisfied(journal, d));
+    const blockedBy = (phase?.needs ?? []).filter(
+      (d) => selected.has(d) && !isSatisfied(journal, d),
+    );
     summary.blocked.push(id);
     events.emit({ type: 'phase-blocked', phase: id, title: phase?.title ?? id, blockedBy });
   }
@@ -114,7 +121,13 @@ async function runOne(phase: Phase, options: RunOptions, runId: string, summary:
       ctx.step('checking the previous result still holds');
       const check = await phase.checkpoint(ctx);
       if (check.ok) {
-        events.emit({ type: 'phase-skip', phase: phase.id, title, reason: 'unchanged', detail: check.detail });
+        events.emit({
+          type: 'phase-skip',
+          phase: phase.id,
+          title,
+          reason: 'unchanged',
+          detail: check.detail,
+        });
         summary.skipped.push(phase.id);
         return true;
       }
@@ -134,7 +147,12 @@ async function runOne(phase: Phase, options: RunOptions, runId: string, summary:
       });
     }
     journal.update(phase.id, {
-      status: 'succeeded', startedAt, finishedAt: new Date().toISOString(), inputHash, outputs, runId,
+      status: 'succeeded',
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      inputHash,
+      outputs,
+      runId,
     });
     const durationMs = Date.now() - started;
     events.emit({ type: 'phase-finish', phase: phase.id, title, durationMs, detail: check.detail });
@@ -143,11 +161,15 @@ async function runOne(phase: Phase, options: RunOptions, runId: string, summary:
   } catch (thrown) {
     // Aborted by SIGINT, or Ctrl-C at a prompt inside the phase (a secret): both interrupt.
     const interrupted = options.signal.aborted || isInterruption(thrown);
-    const error = interrupted && !isInterruption(thrown)
-      ? new TodoInfraError('INTERRUPTED', 'interrupted', {
-          phase: phase.id, exitCode: ExitCode.interrupted, source: 'user', cause: thrown,
-        })
-      : toTodoInfraError(thrown, phase.id);
+    const error =
+      interrupted && !isInterruption(thrown)
+        ? new TodoInfraError('INTERRUPTED', 'interrupted', {
+            phase: phase.id,
+            exitCode: ExitCode.interrupted,
+            source: 'user',
+            cause: thrown,
+          })
+        : toTodoInfraError(thrown, phase.id);
     const recorded: RecordedError = {
       code: error.code,
       message: error.message,
@@ -162,7 +184,13 @@ async function runOne(phase: Phase, options: RunOptions, runId: string, summary:
       error: recorded,
       runId,
     });
-    events.emit({ type: 'phase-fail', phase: phase.id, title, durationMs: Date.now() - started, error: recorded });
+    events.emit({
+      type: 'phase-fail',
+      phase: phase.id,
+      title,
+      durationMs: Date.now() - started,
+      error: recorded,
+    });
     summary.failed.push({ phase: phase.id, error });
     return false;
   }

@@ -41,14 +41,19 @@ async function readSecret(config: Config, name: SecretName, interactive: boolean
       text = readFileSync(path, 'utf8');
     } catch (cause) {
       throw new TodoInfraError('SECRET_FILE', `cannot read secrets.${name}.fromFile (${path})`, {
-        cause, source: 'user', exitCode: ExitCode.usage,
-        hint: `Create the file with ${describe[name]}, or point secrets.${name}.fromFile elsewhere.`,
+        cause,
+        source: 'user',
+        exitCode: ExitCode.usage,
+        hint:
+          `Create the file with ${describe[name]}, ` +
+          `or point secrets.${name}.fromFile elsewhere.`,
       });
     }
     if ((statSync(path).mode & 0o077) !== 0) {
       // Same stance as ssh and the OCI CLI: readable by others means already leaked.
       throw new TodoInfraError('SECRET_FILE_MODE', `${path} is readable by other users`, {
-        source: 'user', exitCode: ExitCode.usage,
+        source: 'user',
+        exitCode: ExitCode.usage,
         hint: `Run \`chmod 600 ${path}\` and retry.`,
       });
     }
@@ -60,16 +65,18 @@ async function readSecret(config: Config, name: SecretName, interactive: boolean
   if (fromEnv) return fromEnv;
   if (interactive) {
     const { password } = await import('@inquirer/prompts');
-    const answer = await password({ message: `Enter ${describe[name]}:`, mask: '*' })
-      .catch((err: unknown) => {
+    const answer = await password({ message: `Enter ${describe[name]}:`, mask: '*' }).catch(
+      (err: unknown) => {
         throw promptInterruption(err) ?? err;
-      });
+      },
+    );
     if (answer.length > 0) return answer;
   }
   throw new TodoInfraError('SECRET_MISSING', `no value for ${describe[name]}`, {
     source: 'user',
     exitCode: ExitCode.usage,
-    hint: `Set ${envName ?? `secrets.${name}.fromEnv`} in the environment, or set ` +
+    hint:
+      `Set ${envName ?? `secrets.${name}.fromEnv`} in the environment, or set ` +
       `secrets.${name}.fromFile in todo-infra.yaml to a file (mode 600) holding it.`,
   });
 }

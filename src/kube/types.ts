@@ -54,9 +54,17 @@ export interface Kube {
    * Server-side apply (field manager todo-infra, strict field validation), CRDs and
    * Namespaces first. `dryRun` asks the server to validate and diff without persisting.
    */
-  apply(objects: KubeObject[], options?: { dryRun?: boolean; force?: boolean }): Promise<ApplyResult[]>;
+  apply(
+    objects: KubeObject[],
+    options?: { dryRun?: boolean; force?: boolean },
+  ): Promise<ApplyResult[]>;
   get(ref: ObjectRef): Promise<KubeObject | undefined>;
-  list(apiVersion: string, kind: string, namespace?: string, labelSelector?: string): Promise<KubeObject[]>;
+  list(
+    apiVersion: string,
+    kind: string,
+    namespace?: string,
+    labelSelector?: string,
+  ): Promise<KubeObject[]>;
   /** Deletes; resolves false when it did not exist. */
   delete(ref: ObjectRef, options?: { wait?: boolean; timeoutMs?: number }): Promise<boolean>;
 

@@ -4,13 +4,19 @@
 import { ExitCode, TodoInfraError } from '../core/errors.js';
 import type { Phase, PhaseId } from '../engine/phase.js';
 
-export function notImplemented(id: PhaseId, title: string, needs: PhaseId[], runbook: string[]): Phase {
+export function notImplemented(
+  id: PhaseId,
+  title: string,
+  needs: PhaseId[],
+  runbook: string[],
+): Phase {
   const fail = (): never => {
     throw new TodoInfraError('PHASE_NOT_IMPLEMENTED', `phase ${id} is not implemented yet`, {
       phase: id,
       source: 'tool',
       exitCode: ExitCode.notImplemented,
-      hint: `Runbook tasks ${runbook.join(', ')} must be done by hand for now; ` +
+      hint:
+        `Runbook tasks ${runbook.join(', ')} must be done by hand for now; ` +
         `\`todo-infra up\` stops here until this phase is available.`,
     });
   };

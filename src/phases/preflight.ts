@@ -19,7 +19,10 @@ export const preflightPhase: Phase = {
   ],
   async run(ctx: PhaseContext) {
     ctx.step('probing tools and credentials');
-    const outcomes = await runChecks(ctx.config, { cloud: ctx.config.target === 'oke', signal: ctx.signal });
+    const outcomes = await runChecks(ctx.config, {
+      cloud: ctx.config.target === 'oke',
+      signal: ctx.signal,
+    });
     for (const o of outcomes) {
       const line = `${o.ok ? 'ok  ' : o.optional ? 'warn' : 'FAIL'} ${o.title}: ${o.detail}`;
       if (o.ok) ctx.log.verbose(line);

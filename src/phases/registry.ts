@@ -10,13 +10,14 @@
 import { usageError } from '../core/errors.js';
 import { validateGraph } from '../engine/graph.js';
 import type { Phase, PhaseId } from '../engine/phase.js';
-import { notImplemented } from './not-implemented.js';
 import { appsPhase } from './apps.js';
 import { basePhase } from './base.js';
 import { daprPhase } from './dapr.js';
+import { hardeningPhase } from './hardening.js';
 import { ingressPhase } from './ingress.js';
 import { kafkaPhase } from './kafka.js';
 import { kubeconfigPhase } from './kubeconfig.js';
+import { monitoringPhase } from './monitoring.js';
 import { registryPhase } from './ocir.js';
 import { pipelinePhase } from './pipeline.js';
 import { preflightPhase } from './preflight.js';
@@ -48,9 +49,8 @@ const phases: Phase[] = [
   daprPhase,
   appsPhase,
   workersPhase,
-  notImplemented('monitoring', 'Probes, metrics and logging', ['base'], ['T141–T154']),
-  notImplemented('hardening', 'Network policies, RBAC refinement, TLS', ['apps', 'workers',
-    'monitoring'], ['T155–T170']),
+  monitoringPhase,
+  hardeningPhase,
   pipelinePhase,
 ];
 validateGraph(phases);
@@ -62,8 +62,11 @@ export function allPhases(): readonly Phase[] {
 export function phaseById(id: PhaseId): Phase {
   const found = phases.find((p) => p.id === id);
   if (!found) {
-    throw usageError('UNKNOWN_PHASE', `unknown phase ${id}`,
-      `Use one of: ${phases.map((p) => p.id).join(', ')}.`);
+    throw usageError(
+      'UNKNOWN_PHASE',
+      `unknown phase ${id}`,
+      `Use one of: ${phases.map((p) => p.id).join(', ')}.`,
+    );
   }
   return found;
 }

@@ -22,44 +22,70 @@ interface ToolSpec {
 export function toolSpecs(binaries: { helm?: string; terraform?: string } = {}): ToolSpec[] {
   return [
     {
-      id: 'helm', title: 'Helm', argv: [binaries.helm ?? process.env.HELM_BIN ?? 'helm', 'version', '--short'],
-      accept: (v) => v.major === 3 || v.major === 4, want: '3.x or 4.x',
+      id: 'helm',
+      title: 'Helm',
+      argv: [binaries.helm ?? process.env.HELM_BIN ?? 'helm', 'version', '--short'],
+      accept: (v) => v.major === 3 || v.major === 4,
+      want: '3.x or 4.x',
       install: 'Install Helm 3 or 4: https://helm.sh/docs/intro/install/',
       required: () => true,
     },
     {
-      id: 'terraform', title: 'Terraform', argv: [binaries.terraform ?? 'terraform', 'version', '-json'],
+      id: 'terraform',
+      title: 'Terraform',
+      argv: [binaries.terraform ?? 'terraform', 'version', '-json'],
       pick: (out) => {
-        try { return String((JSON.parse(out) as { terraform_version?: string }).terraform_version); }
-        catch { return out; }
+        try {
+          return String((JSON.parse(out) as { terraform_version?: string }).terraform_version);
+        } catch {
+          return out;
+        }
       },
-      accept: (v) => atLeast(v, 1, 5), want: '>= 1.5',
+      accept: (v) => atLeast(v, 1, 5),
+      want: '>= 1.5',
       install: 'Install Terraform 1.5 or newer: https://developer.hashicorp.com/terraform/install',
       required: (c) => c.target === 'oke',
       why: 'only needed to provision OKE (--target oke)',
     },
     {
-      id: 'kubectl', title: 'kubectl', argv: ['kubectl', 'version', '--client', '-o', 'json'],
+      id: 'kubectl',
+      title: 'kubectl',
+      argv: ['kubectl', 'version', '--client', '-o', 'json'],
       pick: (out) => {
-        try { return String((JSON.parse(out) as { clientVersion?: { gitVersion?: string } }).clientVersion?.gitVersion); }
-        catch { return out; }
+        try {
+          return String(
+            (JSON.parse(out) as { clientVersion?: { gitVersion?: string } }).clientVersion
+              ?.gitVersion,
+          );
+        } catch {
+          return out;
+        }
       },
-      accept: (v) => atLeast(v, 1, 28), want: '>= 1.28',
+      accept: (v) => atLeast(v, 1, 28),
+      want: '>= 1.28',
       install: 'Install kubectl 1.28 or newer: https://kubernetes.io/docs/tasks/tools/',
       required: () => false,
       why: 'todo-infra talks to the API itself; the runbook checks and workflows use kubectl',
     },
     {
-      id: 'docker', title: 'Docker', argv: ['docker', '--version'],
-      accept: () => true, want: 'any',
+      id: 'docker',
+      title: 'Docker',
+      argv: ['docker', '--version'],
+      accept: () => true,
+      want: 'any',
       install: 'Install Docker to build images locally: https://docs.docker.com/get-docker/',
       required: () => false,
       why: 'only needed to build images by hand; the CI workflows build them',
     },
     {
-      id: 'oci-cli', title: 'OCI CLI', argv: ['oci', '--version'],
-      accept: () => true, want: 'any',
-      install: 'Optional: todo-infra signs OCI requests itself. https://docs.oracle.com/iaas/Content/API/SDKDocs/cliinstall.htm',
+      id: 'oci-cli',
+      title: 'OCI CLI',
+      argv: ['oci', '--version'],
+      accept: () => true,
+      want: 'any',
+      install:
+        'Optional: todo-infra signs OCI requests itself. ' +
+        'https://docs.oracle.com/iaas/Content/API/SDKDocs/cliinstall.htm',
       required: () => false,
       why: 'optional; todo-infra generates OKE tokens natively',
     },
@@ -84,10 +110,20 @@ async function probe(spec: ToolSpec, config: Config, signal?: AbortSignal): Prom
   }
   const version = parseVersion(spec.pick ? spec.pick(stdout) : stdout);
   if (!version) {
-    return { ...base, ok: false, detail: `could not read a version from: ${stdout.slice(0, 80)}`, fix: spec.install };
+    return {
+      ...base,
+      ok: false,
+      detail: `could not read a version from: ${stdout.slice(0, 80)}`,
+      fix: spec.install,
+    };
   }
   if (!spec.accept(version)) {
-    return { ...base, ok: false, detail: `${version.text} found, ${spec.want} needed`, fix: spec.install };
+    return {
+      ...base,
+      ok: false,
+      detail: `${version.text} found, ${spec.want} needed`,
+      fix: spec.install,
+    };
   }
   return { ...base, ok: true, detail: `${version.text} (${spec.want})` };
 }

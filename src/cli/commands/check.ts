@@ -9,20 +9,33 @@ import { debugLogPath, type Globals } from '../global.js';
 import { writeJsonLine } from '../ui/json.js';
 import { flagsToConfig } from './up.js';
 
-export async function runCheck(globals: Globals, options: { target?: string; cloud?: boolean }): Promise<number> {
+export async function runCheck(
+  globals: Globals,
+  options: { target?: string; cloud?: boolean },
+): Promise<number> {
   configureLogger({ verbosity: globals.verbosity, file: debugLogPath(globals.stateDir, 'check') });
-  const { config } = loadConfig({ configFile: globals.configFile, flags: flagsToConfig(globals, options.target) });
+  const { config } = loadConfig({
+    configFile: globals.configFile,
+    flags: flagsToConfig(globals, options.target),
+  });
   const cloud = config.target === 'oke' && options.cloud !== false;
   const outcomes = await runChecks(config, { cloud });
   const failed = outcomes.filter((o) => !o.ok && !o.optional);
   if (globals.output === 'json') {
-    writeJsonLine({ type: 'check', ok: failed.length === 0, target: config.target, checks: outcomes });
+    writeJsonLine({
+      type: 'check',
+      ok: failed.length === 0,
+      target: config.target,
+      checks: outcomes,
+    });
   } else {
     process.stdout.write(table(outcomes) + '\n');
     const warned = outcomes.filter((o) => !o.ok && o.optional).length;
-    process.stdout.write(failed.length === 0
-      ? `All required checks passed${warned ? ` (${warned} warning${warned > 1 ? 's' : ''})` : ''}.\n`
-      : `${failed.length} required check${failed.length > 1 ? 's' : ''} failed.\n`);
+    process.stdout.write(
+      failed.length === 0
+        ? `All required checks passed${warned ? ` (${plural(warned, 'warning')})` : ''}.\n`
+        : `${failed.length} required check${failed.length > 1 ? 's' : ''} failed.\n`,
+    );
   }
   return failed.length === 0 ? ExitCode.ok : ExitCode.preflight;
 }
@@ -36,4 +49,8 @@ export function table(outcomes: CheckOutcome[]): string {
     if (!o.ok && o.fix) rows.push(`${''.padEnd(6)} ${''.padEnd(titleWidth)} fix: ${o.fix}`);
   }
   return rows.join('\n');
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -19,14 +19,25 @@ export interface PhaseOptions {
   merge?: boolean;
 }
 
-export async function runPhaseCommand(globals: Globals, name: string, options: PhaseOptions): Promise<number> {
+export async function runPhaseCommand(
+  globals: Globals,
+  name: string,
+  options: PhaseOptions,
+): Promise<number> {
   if (!isPhaseId(name)) {
-    throw usageError('UNKNOWN_PHASE', `unknown phase ${name}`,
-      `Use one of: ${allPhases().map((p) => p.id).join(', ')} (see \`todo-infra phases\`).`);
+    throw usageError(
+      'UNKNOWN_PHASE',
+      `unknown phase ${name}`,
+      `Use one of: ${allPhases()
+        .map((p) => p.id)
+        .join(', ')} (see \`todo-infra phases\`).`,
+    );
   }
   const phase = phaseById(name);
   const session = await openSession(globals, {
-    command: `phase ${name}`, flags: flagsToConfig(globals, options.target, options.merge), lock: true,
+    command: `phase ${name}`,
+    flags: flagsToConfig(globals, options.target, options.merge),
+    lock: true,
     requireValuesFor: [name],
   });
   try {
@@ -42,21 +53,37 @@ export async function runPhaseCommand(globals: Globals, name: string, options: P
     const missing = phase.needs.filter((dep) => !done(dep));
     if (missing.length > 0 && !options.force) {
       const all = ancestors(allPhases(), name).filter((d) => !done(d));
-      throw usageError('DEPENDENCY_INCOMPLETE',
-        `phase ${name} needs ${missing.join(', ')}, which ${missing.length > 1 ? 'have' : 'has'} not completed`,
-        `Run \`todo-infra phase ${missing[0]}\` (or \`todo-infra up\` for all of ${all.join(', ')}) ` +
-          `first, or pass --force to run ${name} anyway.`);
+      throw usageError(
+        'DEPENDENCY_INCOMPLETE',
+        `phase ${name} needs ${missing.join(', ')}, ` +
+          `which ${missing.length > 1 ? 'have' : 'has'} not completed`,
+        `Run \`todo-infra phase ${missing[0]}\` ` +
+          `(or \`todo-infra up\` for all of ${all.join(', ')}) ` +
+          `first, or pass --force to run ${name} anyway.`,
+      );
     }
-    if (missing.length > 0) session.log.warn(`--force: running ${name} although ${missing.join(', ')} did not complete`);
+    if (missing.length > 0)
+      session.log.warn(`--force: running ${name} although ${missing.join(', ')} did not complete`);
     await session.startRenderer([{ id: phase.id, title: phase.title }]);
     const makeContext = contextFactory({
-      config: session.loaded.config, stateDir: globals.stateDir, journal: session.journal,
-      events: session.events, log: session.log, signal: session.signal,
-      interactive: globals.interactive, kube: { path: globals.kubeconfig, context: globals.context },
+      config: session.loaded.config,
+      stateDir: globals.stateDir,
+      journal: session.journal,
+      events: session.events,
+      log: session.log,
+      signal: session.signal,
+      interactive: globals.interactive,
+      kube: { path: globals.kubeconfig, context: globals.context },
     });
     const summary = await runPhases({
-      all: allPhases().filter((p) => p.id === name), selected: [name], journal: session.journal,
-      events: session.events, target, signal: session.signal, rerun: options.rerun, makeContext,
+      all: allPhases().filter((p) => p.id === name),
+      selected: [name],
+      journal: session.journal,
+      events: session.events,
+      target,
+      signal: session.signal,
+      rerun: options.rerun,
+      makeContext,
     });
     return await finishRun(session, summary, `phase ${name}`);
   } finally {

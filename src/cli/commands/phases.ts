@@ -14,8 +14,13 @@ export function runPhasesCommand(globals: Globals): number {
     const p = byId.get(id)!;
     const record = journal.get(id);
     return {
-      id, title: p.title, needs: p.needs, cloudOnly: Boolean(p.cloudOnly), runbook: p.runbook,
-      status: record?.status ?? 'pending', finishedAt: record?.finishedAt,
+      id,
+      title: p.title,
+      needs: p.needs,
+      cloudOnly: Boolean(p.cloudOnly),
+      runbook: p.runbook,
+      status: record?.status ?? 'pending',
+      finishedAt: record?.finishedAt,
     };
   });
   if (globals.output === 'json') {
@@ -23,8 +28,11 @@ export function runPhasesCommand(globals: Globals): number {
     return 0;
   }
   const width = Math.max(...rows.map((r) => r.id.length));
-  const lines = rows.map((r) => `${r.id.padEnd(width)}  ${r.status.padEnd(11)} ` +
-    `needs: ${r.needs.join(', ') || '-'}${r.cloudOnly ? '  (oke only)' : ''}  — ${r.title}`);
+  const lines = rows.map(
+    (r) =>
+      `${r.id.padEnd(width)}  ${r.status.padEnd(11)} ` +
+      `needs: ${r.needs.join(', ') || '-'}${r.cloudOnly ? '  (oke only)' : ''}  — ${r.title}`,
+  );
   process.stdout.write(lines.join('\n') + '\n');
   return 0;
 }

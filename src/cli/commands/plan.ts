@@ -31,15 +31,20 @@ export async function printPlan(
     let problem: TodoInfraError | undefined;
     try {
       const previous = session.journal.get(id);
-      unchanged = previous?.status === 'succeeded' && previous.inputHash === hashInputs(phase.inputs(ctx));
+      unchanged =
+        previous?.status === 'succeeded' && previous.inputHash === hashInputs(phase.inputs(ctx));
       items = await phase.plan(ctx);
     } catch (err) {
       problem = toTodoInfraError(err, id);
     }
     emit(session, phase, items, unchanged ? 'unchanged' : undefined, problem);
-    lines.push(`- ${id}: ${phase.title}${unchanged ? ' (unchanged since last run; re-checked only)' : ''}`);
+    lines.push(
+      `- ${id}: ${phase.title}${unchanged ? ' (unchanged since last run; re-checked only)' : ''}`,
+    );
     for (const item of items) {
-      lines.push(`    ${item.action.padEnd(7)} ${item.what}${item.detail ? ` — ${item.detail}` : ''}`);
+      lines.push(
+        `    ${item.action.padEnd(7)} ${item.what}${item.detail ? ` — ${item.detail}` : ''}`,
+      );
     }
     if (problem) {
       lines.push(`    cannot plan yet: ${problem.message}`);
@@ -59,6 +64,8 @@ function emit(
   problem?: TodoInfraError,
 ): void {
   if (session.globals.output !== 'json') return;
-  const error = problem ? { code: problem.code, message: problem.message, hint: problem.hint } : undefined;
+  const error = problem
+    ? { code: problem.code, message: problem.message, hint: problem.hint }
+    : undefined;
   writeJsonLine({ type: 'plan', phase: phase.id, title: phase.title, items, skip, error });
 }

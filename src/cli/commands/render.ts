@@ -19,7 +19,10 @@ export function renderAll(config: Config): RenderedFile[] {
   for (const phase of allPhases()) {
     for (const file of phase.render?.(config) ?? []) {
       if (files.has(file.path)) {
-        throw new TodoInfraError('RENDER_CONFLICT', `${file.path} is rendered by two phases (${phase.id})`);
+        throw new TodoInfraError(
+          'RENDER_CONFLICT',
+          `${file.path} is rendered by two phases (${phase.id})`,
+        );
       }
       files.set(file.path, file);
     }
@@ -27,12 +30,22 @@ export function renderAll(config: Config): RenderedFile[] {
   return [...files.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
-export async function runRender(globals: Globals, options: { out?: string; target?: string }): Promise<number> {
+export async function runRender(
+  globals: Globals,
+  options: { out?: string; target?: string },
+): Promise<number> {
   if (!options.out) {
-    throw usageError('BAD_FLAG', 'render needs --out DIR', 'Pass --out ./infra (any directory; created if missing).');
+    throw usageError(
+      'BAD_FLAG',
+      'render needs --out DIR',
+      'Pass --out ./infra (any directory; created if missing).',
+    );
   }
   configureLogger({ verbosity: globals.verbosity, file: debugLogPath(globals.stateDir, 'render') });
-  const { config } = loadConfig({ configFile: globals.configFile, flags: flagsToConfig(globals, options.target) });
+  const { config } = loadConfig({
+    configFile: globals.configFile,
+    flags: flagsToConfig(globals, options.target),
+  });
   const out = resolve(options.out);
   const files = renderAll(config);
   const results: { path: string; action: 'created' | 'updated' | 'unchanged' }[] = [];
@@ -40,10 +53,14 @@ export async function runRender(globals: Globals, options: { out?: string; targe
     const target = join(out, file.path);
     const rel = relative(out, target);
     if (rel.startsWith('..') || isAbsolute(rel)) {
-      throw new TodoInfraError('RENDER_PATH', `rendered path ${file.path} escapes the output directory`);
+      throw new TodoInfraError(
+        'RENDER_PATH',
+        `rendered path ${file.path} escapes the output directory`,
+      );
     }
     const before = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
-    const action = before === undefined ? 'created' : before === file.content ? 'unchanged' : 'updated';
+    const action =
+      before === undefined ? 'created' : before === file.content ? 'unchanged' : 'updated';
     if (action !== 'unchanged') {
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(target, file.content, { mode: file.mode ?? 0o644 });
@@ -53,9 +70,13 @@ export async function runRender(globals: Globals, options: { out?: string; targe
   if (globals.output === 'json') {
     writeJsonLine({ type: 'render', out, files: results });
   } else {
-    for (const r of results) process.stdout.write(`${r.action.padEnd(9)} ${join(options.out, r.path)}\n`);
+    for (const r of results)
+      process.stdout.write(`${r.action.padEnd(9)} ${join(options.out, r.path)}\n`);
     const changed = results.filter((r) => r.action !== 'unchanged').length;
-    process.stdout.write(`${results.length} files in ${out} (${changed} written, ${results.length - changed} unchanged)\n`);
+    process.stdout.write(
+      `${results.length} files in ${out} ` +
+        `(${changed} written, ${results.length - changed} unchanged)\n`,
+    );
   }
   return 0;
 }

@@ -13,17 +13,26 @@ export function runStatus(globals: Globals): number {
   const exists = existsSync(join(globals.stateDir, JOURNAL_FILE));
   const order = topoOrder(allPhases());
   if (globals.output === 'json') {
-    writeJsonLine({ type: 'status', stateDir: globals.stateDir, lastRun: journal.lastRun,
-      phases: Object.fromEntries(order.map((id) => [id, journal.get(id) ?? { status: 'pending' }])) });
+    writeJsonLine({
+      type: 'status',
+      stateDir: globals.stateDir,
+      lastRun: journal.lastRun,
+      phases: Object.fromEntries(order.map((id) => [id, journal.get(id) ?? { status: 'pending' }])),
+    });
     return 0;
   }
   if (!exists) {
-    process.stdout.write(`No runs recorded in ${globals.stateDir}. Start with \`todo-infra up\`.\n`);
+    process.stdout.write(
+      `No runs recorded in ${globals.stateDir}. Start with \`todo-infra up\`.\n`,
+    );
     return 0;
   }
   const out: string[] = [`State: ${globals.stateDir}`];
   const run = journal.lastRun;
-  if (run) out.push(`Last run: ${run.command} — ${run.result ?? 'running'} at ${run.finishedAt ?? run.startedAt}`);
+  if (run)
+    out.push(
+      `Last run: ${run.command} — ${run.result ?? 'running'} at ${run.finishedAt ?? run.startedAt}`,
+    );
   for (const id of order) {
     const r = journal.get(id);
     const status = r?.status ?? 'pending';

@@ -20,8 +20,11 @@ export interface UpOptions {
 
 export async function runUp(globals: Globals, options: UpOptions): Promise<number> {
   if (options.target !== undefined && options.target !== 'oke' && options.target !== 'existing') {
-    throw usageError('BAD_FLAG', `--target must be oke or existing, not ${options.target}`,
-      'Pass --target oke to provision OKE, or --target existing with --context to use a cluster.');
+    throw usageError(
+      'BAD_FLAG',
+      `--target must be oke or existing, not ${options.target}`,
+      'Pass --target oke to provision OKE, or --target existing with --context to use a cluster.',
+    );
   }
   const session = await openSession(globals, {
     command: options.dryRun ? 'up-dry-run' : 'up',
@@ -33,16 +36,27 @@ export async function runUp(globals: Globals, options: UpOptions): Promise<numbe
     const phases = allPhases();
     const order = topoOrder(phases);
     const makeContext = contextFactory({
-      config: session.loaded.config, stateDir: globals.stateDir, journal: session.journal,
-      events: session.events, log: session.log, signal: session.signal,
-      interactive: globals.interactive, kube: { path: globals.kubeconfig, context: globals.context },
+      config: session.loaded.config,
+      stateDir: globals.stateDir,
+      journal: session.journal,
+      events: session.events,
+      log: session.log,
+      signal: session.signal,
+      interactive: globals.interactive,
+      kube: { path: globals.kubeconfig, context: globals.context },
     });
     if (options.dryRun) return await printPlan(session, order, makeContext);
     const byId = new Map(phases.map((p) => [p.id, p]));
     await session.startRenderer(order.map((id) => ({ id, title: byId.get(id)!.title })));
     const summary = await runPhases({
-      all: phases, selected: order, journal: session.journal, events: session.events,
-      target: session.loaded.config.target, signal: session.signal, rerun: options.rerun, makeContext,
+      all: phases,
+      selected: order,
+      journal: session.journal,
+      events: session.events,
+      target: session.loaded.config.target,
+      signal: session.signal,
+      rerun: options.rerun,
+      makeContext,
     });
     return await finishRun(session, summary, 'up');
   } finally {
@@ -51,7 +65,11 @@ export async function runUp(globals: Globals, options: UpOptions): Promise<numbe
 }
 
 /** Flags that are also config keys (flag beats environment beats file). */
-export function flagsToConfig(globals: Globals, target?: string, merge?: boolean): Record<string, unknown> {
+export function flagsToConfig(
+  globals: Globals,
+  target?: string,
+  merge?: boolean,
+): Record<string, unknown> {
   return {
     target,
     'kube.merge': merge,

@@ -16,16 +16,23 @@ export async function askInitAnswers(): Promise<Record<string, unknown>> {
   const answers: Record<string, unknown> = { target };
   if (target === 'oke') {
     const region = await input({
-      message: 'OCI region (e.g. eu-frankfurt-1; empty = the OCI config profile\'s region):',
+      message: "OCI region (e.g. eu-frankfurt-1; empty = the OCI config profile's region):",
       validate: (v) => v === '' || /^[a-z]+-[a-z]+-\d+$/.test(v) || 'like eu-frankfurt-1',
     });
     const compartment = await input({
       message: 'Compartment OCID (empty = the tenancy root):',
-      validate: (v) => v === '' || isOcid(v, 'compartment', 'tenancy') || 'an OCID like ocid1.compartment.oc1..aaaa…',
+      validate: (v) =>
+        v === '' ||
+        isOcid(v, 'compartment', 'tenancy') ||
+        'an OCID like ocid1.compartment.oc1..aaaa…',
     });
-    answers.oci = { ...(region ? { region } : {}), ...(compartment ? { compartmentId: compartment } : {}) };
+    answers.oci = {
+      ...(region ? { region } : {}),
+      ...(compartment ? { compartmentId: compartment } : {}),
+    };
     const vcn = await input({
-      message: 'VCN CIDR:', default: '10.0.0.0/16',
+      message: 'VCN CIDR:',
+      default: '10.0.0.0/16',
       validate: (v) => {
         const c = parseCidr(v);
         if (typeof c === 'string') return c;
@@ -34,18 +41,29 @@ export async function askInitAnswers(): Promise<Record<string, unknown>> {
     });
     // The default subnets only fit the default VCN; with another VCN ask for both, suggesting
     // its first two blocks, so the file written always passes the loader's network rules.
-    if (vcn !== '10.0.0.0/16') answers.network = { vcnCidr: vcn, ...(await askSubnets(vcn, input)) };
+    if (vcn !== '10.0.0.0/16')
+      answers.network = { vcnCidr: vcn, ...(await askSubnets(vcn, input)) };
     const ocpus = await number({
       message: `OCPUs for the worker node (Always Free allows ${FREE_TIER.ocpus} in total):`,
-      default: 2, min: 1, max: FREE_TIER.ocpus, required: true,
+      default: 2,
+      min: 1,
+      max: FREE_TIER.ocpus,
+      required: true,
     });
     const memory = await number({
-      message: `Memory in GB for the worker node (Always Free allows ${FREE_TIER.memoryGb} in total):`,
-      default: 8, min: 1, max: FREE_TIER.memoryGb, required: true,
+      message:
+        'Memory in GB for the worker node ' +
+        `(Always Free allows ${FREE_TIER.memoryGb} in total):`,
+      default: 8,
+      min: 1,
+      max: FREE_TIER.memoryGb,
+      required: true,
     });
     answers.cluster = { ocpusPerNode: ocpus, memoryGbPerNode: memory };
   } else {
-    const context = await input({ message: 'kubeconfig context to use (empty = the current one):' });
+    const context = await input({
+      message: 'kubeconfig context to use (empty = the current one):',
+    });
     if (context) answers.kube = { context };
   }
   const namespace = await input({
@@ -53,8 +71,12 @@ export async function askInitAnswers(): Promise<Record<string, unknown>> {
     validate: (v) => /^[a-z0-9]+$/.test(v) || 'lower-case letters and digits',
   });
   answers.registry = { namespace };
-  const host = await input({ message: 'Public host name for the app (empty = the load balancer address):' });
-  const tls = host ? await confirm({ message: 'Serve it over HTTPS (needs a TLS secret)?', default: false }) : false;
+  const host = await input({
+    message: 'Public host name for the app (empty = the load balancer address):',
+  });
+  const tls = host
+    ? await confirm({ message: 'Serve it over HTTPS (needs a TLS secret)?', default: false })
+    : false;
   if (host) answers.ingress = { host, tls: { enabled: tls } };
   return answers;
 }
@@ -74,10 +96,13 @@ async function askSubnets(vcnText: string, input: Input) {
     return true;
   };
   const publicSubnetCidr = await input({
-    message: 'Public subnet CIDR (load balancers):', default: block(0), validate: (v) => inside(v),
+    message: 'Public subnet CIDR (load balancers):',
+    default: block(0),
+    validate: (v) => inside(v),
   });
   const privateSubnetCidr = await input({
-    message: 'Private subnet CIDR (worker nodes):', default: block(1),
+    message: 'Private subnet CIDR (worker nodes):',
+    default: block(1),
     validate: (v) => inside(v, publicSubnetCidr),
   });
   return { publicSubnetCidr, privateSubnetCidr };

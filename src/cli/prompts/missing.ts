@@ -22,8 +22,7 @@ const requirements: Requirement[] = [
     question: 'OCIR namespace (the tenancy Object Storage namespace, from the OCI console)',
     phases: ['registry', 'apps', 'workers'],
     // Images are pulled from <region>.ocir.io/<namespace>/...; explicit images don't need it.
-    needed: (c) =>
-      !c.registry.namespace && (!c.apps.frontend.image || !c.apps.backend.image),
+    needed: (c) => !c.registry.namespace && (!c.apps.frontend.image || !c.apps.backend.image),
     validate: (v) => /^[a-z0-9]+$/.test(v) || 'lower-case letters and digits only',
   },
 ];
@@ -33,16 +32,22 @@ export async function askMissing(
   globals: Globals,
   phases: readonly PhaseId[],
 ): Promise<Record<string, string>> {
-  const missing = requirements.filter((r) => r.phases.some((p) => phases.includes(p)) && r.needed(config));
+  const missing = requirements.filter(
+    (r) => r.phases.some((p) => phases.includes(p)) && r.needed(config),
+  );
   if (missing.length === 0) return {};
   if (!globals.interactive) {
     throw usageError(
       'CONFIG_MISSING',
-      `missing required value${missing.length > 1 ? 's' : ''}: ${missing.map((m) => m.path).join(', ')}`,
+      `missing required value${missing.length > 1 ? 's' : ''}: ` +
+        missing.map((m) => m.path).join(', '),
       'Set them in todo-infra.yaml or the environment (shown above); this run cannot prompt ' +
         '(--ci, --yes, CI=true or no terminal).',
-      missing.map((m) => `${m.path}: ${m.question} — set ${envVarFor(m.path.split('.'))} or ` +
-        `\`${m.path.split('.').join(': ')}: …\` in todo-infra.yaml`),
+      missing.map(
+        (m) =>
+          `${m.path}: ${m.question} — set ${envVarFor(m.path.split('.'))} or ` +
+          `\`${m.path.split('.').join(': ')}: …\` in todo-infra.yaml`,
+      ),
     );
   }
   const { input } = await import('@inquirer/prompts');

@@ -4,7 +4,9 @@ import { redactValue } from '../../core/redact.js';
 import type { EngineEvent } from '../../engine/events.js';
 
 export function writeJsonLine(value: Record<string, unknown>): void {
-  process.stdout.write(JSON.stringify(redactValue({ time: new Date().toISOString(), ...value })) + '\n');
+  process.stdout.write(
+    JSON.stringify(redactValue({ time: new Date().toISOString(), ...value })) + '\n',
+  );
 }
 
 export function jsonRenderer() {

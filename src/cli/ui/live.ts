@@ -26,7 +26,10 @@ export async function startLiveRenderer(bus: EventBus, phases: { id: PhaseId; ti
   const list = new Listr(
     phases.map((p) => ({
       title: `${p.id}: ${p.title}`,
-      task: async (_ctx: unknown, task: { title: string; output: string; skip(msg?: string): void }) => {
+      task: async (
+        _ctx: unknown,
+        task: { title: string; output: string; skip(msg?: string): void },
+      ) => {
         const slot = slots.get(p.id)!;
         slot.setTitle = (t) => (task.title = t);
         slot.setOutput = (t) => (task.output = t);
@@ -54,7 +57,10 @@ export async function startLiveRenderer(bus: EventBus, phases: { id: PhaseId; ti
         slot.setOutput?.(`waiting for ${event.what} (deadline ${clock(event.deadline)})`);
         break;
       case 'phase-finish':
-        slot.resolve({ kind: 'ok', text: `${event.phase}: ${event.title} (${seconds(event.durationMs)})` });
+        slot.resolve({
+          kind: 'ok',
+          text: `${event.phase}: ${event.title} (${seconds(event.durationMs)})`,
+        });
         break;
       case 'phase-skip':
         slot.resolve({ kind: 'skip', text: `${event.phase}: ${skipText(event.reason)}` });

@@ -2,7 +2,9 @@
 // and failure, plus waits with their deadline. Goes to stderr; stdout stays for results.
 import type { EngineEvent } from '../../engine/events.js';
 
-export function plainRenderer(write: (line: string) => void = (l) => process.stderr.write(l + '\n')) {
+export function plainRenderer(
+  write: (line: string) => void = (l) => process.stderr.write(l + '\n'),
+) {
   return (event: EngineEvent): void => {
     switch (event.type) {
       case 'phase-start':
@@ -18,7 +20,10 @@ export function plainRenderer(write: (line: string) => void = (l) => process.std
         write(`✗ ${event.phase} failed after ${seconds(event.durationMs)}: ${event.error.message}`);
         break;
       case 'phase-blocked':
-        write(`· ${event.phase} not started (needs ${event.blockedBy.join(', ') || 'an earlier phase'})`);
+        write(
+          `· ${event.phase} not started ` +
+            `(needs ${event.blockedBy.join(', ') || 'an earlier phase'})`,
+        );
         break;
       case 'wait':
         write(`  ${event.phase}: waiting for ${event.what} (deadline ${clock(event.deadline)})`);
@@ -30,8 +35,10 @@ export function plainRenderer(write: (line: string) => void = (l) => process.std
 }
 
 export function skipText(reason: string): string {
-  return reason === 'unchanged' ? 'unchanged since the last run'
-    : reason === 'target' ? 'not needed for this target'
+  return reason === 'unchanged'
+    ? 'unchanged since the last run'
+    : reason === 'target'
+      ? 'not needed for this target'
       : reason;
 }
 

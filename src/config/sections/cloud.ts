@@ -72,7 +72,9 @@ export const terraform = z.strictObject({
 
 export const registry = z.strictObject({
   /** The tenancy's Object Storage namespace, which OCIR uses as the first path segment. */
-  namespace: z.string().regex(/^[a-z0-9]+$/, { message: 'must be lower-case letters and digits' })
+  namespace: z
+    .string()
+    .regex(/^[a-z0-9]+$/, { message: 'must be lower-case letters and digits' })
     .optional(),
   /** OCIR host; <region-key>.ocir.io, derived from the region when not given. */
   host: z.string().optional(),

@@ -39,8 +39,13 @@ export const pipeline = z.strictObject({
     })
     .prefault({}),
   /** Trivy fails the build on these severities. */
-  failOnSeverity: z.array(z.enum(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'])).default(['HIGH', 'CRITICAL']),
-  rolloutTimeout: z.string().regex(/^\d+[sm]$/).default('300s'),
+  failOnSeverity: z
+    .array(z.enum(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']))
+    .default(['HIGH', 'CRITICAL']),
+  rolloutTimeout: z
+    .string()
+    .regex(/^\d+[sm]$/)
+    .default('300s'),
   productionEnvironment: z.string().default('production'),
 });
 
@@ -49,7 +54,10 @@ export const pipeline = z.strictObject({
  * name or a file path); values are never written to this file, the journal or any log.
  */
 const secretSource = z.strictObject({
-  fromEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
+  fromEnv: z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/)
+    .optional(),
   fromFile: z.string().optional(),
 });
 
@@ -70,4 +78,3 @@ export const kube = z.strictObject({
    */
   merge: z.boolean().default(false),
 });
-

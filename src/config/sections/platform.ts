@@ -68,7 +68,10 @@ export const kafka = z.strictObject({
    * A Kafka version the pinned Strimzi release supports (KRaft only). Strimzi 1.1 dropped
    * Kafka 4.1.x; 1.2.0 runs 4.2.x and 4.3.x and added 4.3.1.
    */
-  version: z.string().regex(/^\d+\.\d+\.\d+$/).default('4.3.1'),
+  version: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+$/)
+    .default('4.3.1'),
   replicas: z.number().int().min(1).max(3).default(1),
   /** Ephemeral by default: a persistent volume costs at least 50 GB of block storage on OKE. */
   storage: z
@@ -83,7 +86,10 @@ export const kafka = z.strictObject({
     .default({ type: 'ephemeral', sizeLimit: '2Gi' }),
   resources: resources.default(res('250m', '1536Mi', '1', '1536Mi')),
   /** -Xms/-Xmx; kept well under the memory limit for page cache and off-heap. */
-  jvmHeap: z.string().regex(/^\d+[mg]$/).default('768m'),
+  jvmHeap: z
+    .string()
+    .regex(/^\d+[mg]$/)
+    .default('768m'),
   operatorResources: resources.default(res('100m', '384Mi', '500m', '384Mi')),
   topics: z
     .array(topic)
@@ -127,7 +133,10 @@ export const dapr = z.strictObject({
    * the 2.1 baseline Kafka 4 requires (KIP-896 removed older request versions); never set it
    * above the broker's version.
    */
-  kafkaProtocolVersion: z.string().regex(/^\d+\.\d+\.\d+$/).default('3.9.0'),
+  kafkaProtocolVersion: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+$/)
+    .default('3.9.0'),
   logAsJson: z.boolean().default(true),
   sidecar: resources.default(res('50m', '64Mi', '300m', '256Mi')),
   readyTimeoutSeconds: seconds.default(600),
