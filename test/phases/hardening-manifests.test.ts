@@ -247,6 +247,9 @@ describe('hardening render', () => {
       expect(readme).toContain(text);
     }
     expect(hardeningPhase.render!(config)).toEqual(files);
+    for (const f of files) {
+      for (const line of f.content.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
+    }
     const off = makeConfig({ hardening: { networkPolicies: false } });
     expect(hardeningPhase.render!(off).map((f) => f.path))
       .toEqual(['infrastructure/k8s/security/README.md']);

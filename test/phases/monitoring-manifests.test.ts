@@ -108,6 +108,9 @@ describe('monitoring render', () => {
     }
     expect(readme).not.toMatch(/kubectl get kafkaconsumergroups -n/);
     expect(monitoringPhase.render!(config)).toEqual(files);
+    for (const f of files) {
+      for (const line of f.content.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
+    }
   });
 
   it('leaves out the values file when metrics-server is switched off', () => {

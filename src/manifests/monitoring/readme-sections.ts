@@ -23,9 +23,10 @@ export function probeSection(config: Config): string[] {
     'reads the applied Deployments and names any container that deviates. By hand:',
     '',
     '```sh',
-    `kubectl get deploy -n ${ns} -o custom-columns='NAME:.metadata.name,` +
-      `LIVE:.spec.template.spec.containers[*].livenessProbe.httpGet.path,` +
-      `READY:.spec.template.spec.containers[*].readinessProbe.httpGet.path'`,
+    "cols='NAME:.metadata.name'",
+    "cols=\"$cols,LIVE:.spec.template.spec.containers[*].livenessProbe.httpGet.path\"",
+    "cols=\"$cols,READY:.spec.template.spec.containers[*].readinessProbe.httpGet.path\"",
+    `kubectl get deploy -n ${ns} -o custom-columns="$cols"`,
     '```',
     '',
     '### Liveness failure and restart (T152–T153)',
@@ -36,9 +37,9 @@ export function probeSection(config: Config): string[] {
     'restarts, then restore the Deployment:',
     '',
     '```sh',
-    `kubectl -n ${ns} patch deployment backend --type=json -p '[{"op":"replace",` +
-      `"path":"/spec/template/spec/containers/0/livenessProbe/httpGet/path",` +
-      `"value":"/health-broken"}]'`,
+    `kubectl -n ${ns} patch deployment backend --type=json -p '[{"op": "replace",`,
+    '  "path": "/spec/template/spec/containers/0/livenessProbe/httpGet/path",',
+    '  "value": "/health-broken"}]\'',
     `kubectl -n ${ns} get pods -l app.kubernetes.io/name=backend -w   # RESTARTS climbs`,
     `kubectl -n ${ns} describe pod -l app.kubernetes.io/name=backend | grep -i liveness`,
     'todo-infra phase apps --force    # puts the probe back',
@@ -70,18 +71,20 @@ export function loggingSection(config: Config): string[] {
     'publishes through Dapr, and each worker logs it with everything it does for that event.',
     `Dapr's sidecars log JSON too (dapr.io/log-as-json: ${config.dapr.logAsJson}).`,
     '',
+    'One line in the log, wrapped here:',
+    '',
     '```json',
-    '{"timestamp":"2026-01-31T12:00:00.123Z","level":"info","service":"backend",' +
-      '"message":"task created","correlation_id":"7f9c2ba4e88f827d","task_id":42}',
+    '{"timestamp":"2026-01-31T12:00:00.123Z","level":"info","service":"backend",',
+    ' "message":"task created","correlation_id":"7f9c2ba4e88f827d","task_id":42}',
     '```',
     '',
     'Check (T149) — lines without a correlation id, then one request across all services:',
     '',
     '```sh',
-    `kubectl logs -n ${ns} deploy/backend -c backend --since=10m | ` +
-      `jq -c 'select(.correlation_id == null)'`,
-    `kubectl logs -n ${ns} -l app.kubernetes.io/part-of=todo --all-containers --prefix ` +
-      `--since=10m | grep '"correlation_id":"<id>"'`,
+    `kubectl logs -n ${ns} deploy/backend -c backend --since=10m \\`,
+    `  | jq -c 'select(.correlation_id == null)'`,
+    `kubectl logs -n ${ns} -l app.kubernetes.io/part-of=todo --all-containers --prefix \\`,
+    `  --since=10m | grep '"correlation_id":"<id>"'`,
     '```',
     '',
     '## OCI Logging (T148)',

@@ -18,7 +18,7 @@ function valuesFile(config: Config): RenderedFile {
   const ns = config.monitoring.namespace;
   const header = [
     `Helm values for metrics-server, chart ${chart.ref} ${chart.version}` +
-      `${chart.repo ? ` from ${chart.repo}` : ''}.`,
+      `${chart.repo ? `\nfrom ${chart.repo}` : ''}.`,
     'OKE does not install metrics-server; the HPAs and `kubectl top` need it. Install with',
     `  helm upgrade --install ${METRICS_SERVER_RELEASE} ${chart.ref} --version ${chart.version} \\`,
     ...(chart.repo ? [`    --repo ${chart.repo} \\`] : []),
