@@ -7,7 +7,10 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useCluster } from '../cluster/fixture.ts';
 import { ensureTools } from '../tools/build.ts';
-import { helmGetValues, helmStatus, helmUninstall } from '../../src/adapters/helm.js';
+import {
+  helmGetValues, helmStatus, helmTemplate, helmUninstall,
+} from '../../src/adapters/helm.js';
+import { parseManifests } from '../../src/kube/manifests.js';
 import { clearSecretsForTests } from '../../src/core/redact.js';
 import type { Kube, KubeObject } from '../../src/kube/types.js';
 import { appObjects } from '../../src/phases/apps.js';
@@ -113,6 +116,19 @@ describe('phase monitoring', () => {
     const check = await monitoringPhase.checkpoint(h.context(monitoringPhase));
     expect(check).toMatchObject({ ok: true });
     expect(check.detail).toMatch(/no Deployments in mn-app to audit yet/);
+  });
+
+  it('renders chart objects the API server accepts under strict field validation', async () => {
+    const text = await helmTemplate({ release: 'metrics-server', namespace: MON_NS,
+      chart: h.config.charts.metricsServer, values: metricsServerValues(h.config) });
+    const objects = parseManifests(text, 'helm template metrics-server');
+    expect(objects.map((o) => o.kind).sort()).toEqual(['ClusterRole', 'ClusterRoleBinding',
+      'ClusterRoleBinding', 'Deployment', 'RoleBinding', 'Service', 'ServiceAccount']);
+    // helm (a server-side-apply field manager of its own) owns these objects; force only
+    // lets the dry run take ownership, the strict field validation is the same.
+    const results = await kube.apply(objects, { dryRun: true, force: true });
+    expect(results.map((r) => r.ref.kind)).toEqual(expect.arrayContaining(['Deployment']));
+    expect(results.filter((r) => r.note)).toEqual([]);
   });
 
   it('is skipped on the next run, and a forced run leaves the release as it was', async () => {
