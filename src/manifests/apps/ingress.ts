@@ -6,6 +6,7 @@
 import type { Config } from '../../config/schema.js';
 import type { KubeObject } from '../../kube/types.js';
 import { managedLabels } from '../base/yaml.js';
+import { securityHeaderAnnotations } from '../hardening/tls.js';
 import { SERVICE_PORT } from './service.js';
 
 export const APP_INGRESS_NAME = 'todo';
@@ -22,6 +23,9 @@ export function ingressObject(config: Config, className: string): KubeObject {
     },
   };
   if (host) rule.host = host;
+  // The hardening phase verifies these; they are set here because this phase owns the object
+  // (one field manager: a second phase applying only annotations would drop the rest).
+  const annotations = securityHeaderAnnotations(config);
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
@@ -29,6 +33,7 @@ export function ingressObject(config: Config, className: string): KubeObject {
       name: APP_INGRESS_NAME,
       namespace: config.apps.namespace,
       labels: managedLabels('ingress'),
+      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
     },
     spec: {
       ingressClassName: className,
