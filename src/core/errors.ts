@@ -11,7 +11,6 @@ export const ExitCode = {
   preflight: 3, // `check` or the preflight phase found a problem in the environment
   timeout: 4, // a wait ran past its deadline
   locked: 5, // another run holds the state directory
-  notImplemented: 6, // the phase exists in the graph but cannot run yet
   interrupted: 130, // Ctrl-C / SIGTERM; the journal is left consistent
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

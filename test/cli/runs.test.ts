@@ -1,21 +1,11 @@
-// Runs that reach the engine: dependency refusal and --force, not-implemented phases, the debug
+// Runs that reach the engine: dependency refusal and --force, a failing phase, the debug
 // log and Resume line on failure, status afterwards, and the state-dir lock seen from the CLI.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { allPhases } from '../../src/phases/registry.js';
 import { ndjson, readJournal, runCli, workDir } from './helpers.ts';
-
-// Phases still failing as "not implemented" (the set shrinks as later issues land).
-const notImplemented = allPhases().filter((p) => {
-  try {
-    return (p.inputs({} as never) as { notImplemented?: boolean } | undefined)?.notImplemented === true;
-  } catch {
-    return false;
-  }
-}).map((p) => p.id);
 
 const ns = { TODO_INFRA_REGISTRY_NAMESPACE: 'mytenancy' };
 
@@ -74,23 +64,23 @@ describe('phase <name> after switching targets', () => {
   });
 });
 
-describe.skipIf(notImplemented.length === 0)('not-implemented phases', () => {
-  const id = notImplemented[0]!;
+describe('a phase that fails (preflight: no OCI config for target oke)', () => {
+  const id = 'preflight';
 
-  it(`exit 6 naming the phase (${id}), with Resume and the debug log; status shows the error`, async () => {
+  it('exit 3 naming the phase, with Resume and the debug log; status shows the error', async () => {
     const cwd = workDir();
-    const r = await runCli(['phase', id, '--force'], { cwd, env: ns });
-    expect(r.code).toBe(6);
-    expect(r.stderr).toContain(`Error in phase ${id}: phase ${id} is not implemented yet`);
-    expect(r.stderr).toMatch(/^Fix: Runbook tasks T\d+/m);
-    expect(r.stderr).toMatch(new RegExp(`^Resume: todo-infra phase ${id} --force$`, 'm'));
+    const r = await runCli(['phase', id], { cwd, env: ns });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^Error in phase preflight: \d+ preflight check\(s\) failed/m);
+    expect(r.stderr).toMatch(/^Fix: /m);
+    expect(r.stderr).toMatch(new RegExp(`^Resume: todo-infra phase ${id}$`, 'm'));
     const log = /^Debug log: (.+)$/m.exec(r.stderr)?.[1];
     expect(log).toBeDefined();
     expect(log!.startsWith(join(cwd, '.todo-infra', 'logs'))).toBe(true);
     expect(existsSync(log!)).toBe(true);
 
     const journal = readJournal(cwd);
-    expect(journal.phases[id]).toMatchObject({ status: 'failed', error: { code: 'PHASE_NOT_IMPLEMENTED' } });
+    expect(journal.phases[id]).toMatchObject({ status: 'failed', error: { code: 'PREFLIGHT_FAILED' } });
     expect(journal.lastRun).toMatchObject({ command: `phase ${id}`, result: 'failed', debugLog: log });
     // The run record's start is when the run began, not when it was written at the end.
     const run = journal.lastRun as { startedAt: string; finishedAt: string };
@@ -101,7 +91,7 @@ describe.skipIf(notImplemented.length === 0)('not-implemented phases', () => {
     const status = await runCli(['status'], { cwd });
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(new RegExp(`${id}\\s+failed`));
-    expect(status.stdout).toContain(`PHASE_NOT_IMPLEMENTED: phase ${id} is not implemented yet`);
+    expect(status.stdout).toContain('PREFLIGHT_FAILED: ');
     expect(status.stdout).toContain(`Debug log of the last run: ${log}`);
     const phases = await runCli(['phases'], { cwd });
     expect(phases.stdout).toMatch(new RegExp(`^${id}\\s+failed`, 'm'));
@@ -109,12 +99,14 @@ describe.skipIf(notImplemented.length === 0)('not-implemented phases', () => {
 
   it('in JSON mode the failure is a phase-fail event, a result and an error line', async () => {
     const cwd = workDir();
-    const r = await runCli(['-o', 'json', 'phase', id, '--force'], { cwd, env: ns });
-    expect(r.code).toBe(6);
+    const r = await runCli(['-o', 'json', 'phase', id], { cwd, env: ns });
+    expect(r.code).toBe(3);
     const events = ndjson(r.stdout);
-    expect(events.map((e) => e.type)).toEqual(['phase-start', 'phase-fail', 'result', 'error']);
-    expect(events[3]).toMatchObject({ code: 'PHASE_NOT_IMPLEMENTED', phase: id, exitCode: 6 });
-    expect(events[3]!.resume).toBe(`todo-infra -o json phase ${id} --force`);
+    const types = events.map((e) => e.type).filter((t) => t !== 'step');
+    expect(types).toEqual(['phase-start', 'phase-fail', 'result', 'error']);
+    const error = events[events.length - 1]!;
+    expect(error).toMatchObject({ type: 'error', code: 'PREFLIGHT_FAILED', phase: id, exitCode: 3 });
+    expect(error.resume).toBe(`todo-infra -o json phase ${id}`);
   });
 });
 
