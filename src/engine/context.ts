@@ -71,7 +71,12 @@ export function contextFactory(options: ContextFactoryOptions): (phase: Phase) =
         if (!kube || key !== kubeKey) {
           kubeKey = key;
           kube = import('../kube/index.js').then((m) =>
-            m.createKube({ kubeconfigPath: sel.path, context: sel.context, logger: options.log }),
+            m.createKube({
+              kubeconfigPath: sel.path,
+              context: sel.context,
+              logger: options.log,
+              signal: options.signal,
+            }),
           );
         }
         return kube;

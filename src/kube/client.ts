@@ -12,6 +12,7 @@ import { readPodLogs } from './logs.js';
 import { describeRef } from './manifests.js';
 import { canI, rolloutRestart, serverVersion } from './ops.js';
 import type { KubeOptions } from './options.js';
+import { startPortForward } from './portforward.js';
 import { defaultRetryPolicy } from './retry.js';
 import { Transport } from './transport.js';
 import type { AccessCheck, Condition, Kube, KubeObject, ObjectRef, WaitOptions } from './types.js';
@@ -36,6 +37,7 @@ export class KubeClient implements Kube {
   private readonly discovery: Discovery;
   private readonly deps: WaitDeps;
   private readonly logger: Logger;
+  private readonly signal: AbortSignal | undefined;
 
   constructor(options: KubeOptions = {}) {
     const loaded = loadKubeconfig({
@@ -53,7 +55,8 @@ export class KubeClient implements Kube {
       `kubeconfig ${file} (${loaded.source}), context ${loaded.context}, server ${loaded.server}`,
     );
     const retry = { ...defaultRetryPolicy, ...options.retry };
-    this.transport = new Transport(loaded.kc, loaded.server, this.logger, retry);
+    this.signal = options.signal;
+    this.transport = new Transport(loaded.kc, loaded.server, this.logger, retry, options.signal);
     this.discovery = new Discovery(this.transport);
     const tuning = {
       ...defaultWatchTuning,
@@ -62,7 +65,13 @@ export class KubeClient implements Kube {
     this.deps = {
       transport: this.transport,
       discovery: this.discovery,
-      watcher: new Watcher(this.transport, new Watch(loaded.kc), this.logger, tuning),
+      watcher: new Watcher(
+        this.transport,
+        new Watch(loaded.kc),
+        this.logger,
+        tuning,
+        options.signal,
+      ),
       defaultNamespace: contextNamespace(loaded.kc),
     };
   }
@@ -154,6 +163,15 @@ export class KubeClient implements Kube {
   }
   podLogs(namespace: string, podName: string, container?: string) {
     return readPodLogs(this.transport, namespace, podName, { container });
+  }
+  portForward(namespace: string, pod: string, port: number) {
+    const deps = {
+      kc: this.kubeConfig,
+      transport: this.transport,
+      logger: this.logger,
+      signal: this.signal,
+    };
+    return startPortForward(deps, namespace, pod, port);
   }
   canI(check: AccessCheck) {
     return canI(this.transport, check);

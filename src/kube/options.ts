@@ -19,4 +19,9 @@ export interface KubeOptions {
    * tests shorten it to exercise that.
    */
   watchTimeoutSeconds?: number | undefined;
+  /**
+   * The run's signal (Ctrl-C). Once it aborts, every pending request, retry pause, watch,
+   * wait and port-forward ends at once with a TodoInfraError coded INTERRUPTED (exit 130).
+   */
+  signal?: AbortSignal | undefined;
 }

@@ -13,6 +13,7 @@ import {
 } from '@kubernetes/client-node';
 import { TodoInfraError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import { eitherSignal, interruptedError, isInterrupted } from './abort.js';
 import { apiError, isPermanentFailure } from './errors.js';
 import {
   backoffDelay,
@@ -63,9 +64,25 @@ export class Transport {
     readonly server: string,
     private readonly logger: Logger,
     private readonly policy: RetryPolicy = defaultRetryPolicy,
+    /** The run's signal: aborting it ends every call, wherever it is, as INTERRUPTED. */
+    readonly runSignal?: AbortSignal,
   ) {}
 
   async request<T>(req: ApiRequest): Promise<ApiResponse<T>> {
+    if (this.runSignal?.aborted) throw interruptedError(req.what);
+    const signal = eitherSignal(this.runSignal, req.signal);
+    try {
+      return await this.attempt<T>({ ...req, signal });
+    } catch (error) {
+      // Whatever broke once the run was interrupted (an aborted fetch, a cut-short pause),
+      // the cause is the interruption.
+      if (this.runSignal?.aborted && !isInterrupted(error)) throw interruptedError(req.what, error);
+      throw error;
+    }
+  }
+
+  /** `req.signal` here is the caller's signal combined with the run's. */
+  private async attempt<T>(req: ApiRequest): Promise<ApiResponse<T>> {
     const attempts = req.attempts ?? this.policy.attempts;
     for (let attempt = 1; ; attempt++) {
       const started = Date.now();

@@ -6,8 +6,8 @@
 // timeoutSeconds (resume from the last resourceVersion seen, kept fresh by bookmarks); the
 // resourceVersion can expire (410 Gone, after etcd compaction) and the connection can drop
 // (both: list again, then watch from the new resourceVersion). Restarts that keep failing
-// back off exponentially instead of spinning. The deadline and the caller's AbortSignal
-// end the wait wherever it is.
+// back off exponentially instead of spinning. The deadline, the caller's AbortSignal and the
+// run's (Ctrl-C) end the wait wherever it is.
 import type { Watch } from '@kubernetes/client-node';
 import { ExitCode, TodoInfraError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
@@ -74,14 +74,19 @@ export class Watcher {
     private readonly watch: Watch,
     private readonly logger: Logger,
     private readonly tuning: WatchTuning = defaultWatchTuning,
+    /** The run's signal: ends every wait, like the wait's own signal does. */
+    private readonly runSignal?: AbortSignal,
   ) {}
 
   async until<T>(spec: WatchUntil<T>): Promise<T> {
     const stop = new AbortController();
     const timer = setTimeout(() => stop.abort('timeout'), spec.timeoutMs);
     const onAbort = () => stop.abort('aborted');
-    if (spec.signal?.aborted) onAbort();
-    spec.signal?.addEventListener('abort', onAbort, { once: true });
+    const signals = [spec.signal, this.runSignal].filter((s) => s !== undefined);
+    for (const s of signals) {
+      if (s.aborted) onAbort();
+      s.addEventListener('abort', onAbort, { once: true });
+    }
     const run = { last: 'nothing observed yet', seen: [] as KubeObject[] };
     try {
       return await this.loop(spec, stop.signal, run);
@@ -91,15 +96,17 @@ export class Watcher {
         this.logger.debug(`deadline reached waiting for ${spec.what}; last status: ${run.last}`);
         throw await spec.onTimeout(run.last, AbortSignal.timeout(DIAGNOSIS_BUDGET_MS), run.seen);
       }
+      // The same code as any other interruption: the engine records the phase as
+      // interrupted (exit 130), not failed.
       const message = `Stopped waiting for ${spec.what}: interrupted`;
-      throw new TodoInfraError('KUBE_WAIT_ABORTED', message, {
+      throw new TodoInfraError('INTERRUPTED', message, {
         source: 'user',
         exitCode: ExitCode.interrupted,
         details: [`last observed: ${run.last}`],
       });
     } finally {
       clearTimeout(timer);
-      spec.signal?.removeEventListener('abort', onAbort);
+      for (const s of signals) s.removeEventListener('abort', onAbort);
     }
   }
 
@@ -221,8 +228,7 @@ export class Watcher {
         if (errorStatus?.code === 410) finish({ kind: 'expired' });
         else if (errorStatus) {
           finish({ kind: 'error', error: errorStatus, status: errorStatus.code });
-        }
-        else if (error) {
+        } else if (error) {
           const status = (error as { statusCode?: number }).statusCode;
           finish(status === 410 ? { kind: 'expired' } : { kind: 'error', error, status });
         } else finish({ kind: 'closed', events });

@@ -19,9 +19,17 @@ export async function testKube(
   kubeconfigPath: string,
   watchTimeoutSeconds?: number,
   retry?: KubeOptions['retry'],
+  signal?: AbortSignal,
 ): Promise<TestKube> {
   const { logger, lines } = memoryLogger(2);
-  const kube = await createKube({ kubeconfigPath, logger, watchTimeoutSeconds, retry, env: {} });
+  const kube = await createKube({
+    kubeconfigPath,
+    logger,
+    watchTimeoutSeconds,
+    retry,
+    env: {},
+    signal,
+  });
   return { kube, lines };
 }
 

@@ -1,7 +1,8 @@
 // A tiny HTTP server standing in for the API server in unit tests of the transport: it
-// answers from a script of canned responses (status, headers, body) or drops the connection,
-// and records every request. It reproduces nothing of Kubernetes beyond the HTTP shape of a
-// Status error; anything semantic is tested against the real control plane (test/cluster/).
+// answers from a script of canned responses (status, headers, body), drops the connection or
+// never answers at all (hang), and records every request. It reproduces nothing of Kubernetes
+// beyond the HTTP shape of a Status error; anything semantic is tested against the real
+// control plane (test/cluster/).
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,8 @@ import { join } from 'node:path';
 export type Reply =
   | { status: number; body?: unknown; headers?: Record<string, string> }
   | { status: number; text: string }
-  | { drop: true };
+  | { drop: true }
+  | { hang: true };
 
 export interface FakeApiServer {
   url: string;
@@ -38,6 +40,7 @@ export async function startFakeApiServer(script: Reply[]): Promise<FakeApiServer
       req.socket.destroy();
       return;
     }
+    if ('hang' in reply) return; // held open, never answered; close() cuts it
     if ('text' in reply) {
       res.writeHead(reply.status, { 'content-type': 'text/plain' });
       res.end(reply.text);
@@ -55,7 +58,11 @@ export async function startFakeApiServer(script: Reply[]): Promise<FakeApiServer
     url,
     requests,
     kubeconfigPath,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
