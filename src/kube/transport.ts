@@ -66,7 +66,12 @@ export class Transport {
     private readonly policy: RetryPolicy = defaultRetryPolicy,
     /** The run's signal: aborting it ends every call, wherever it is, as INTERRUPTED. */
     readonly runSignal?: AbortSignal,
-  ) {}
+  ) {
+    // An aborted fetch still leaves its socket to the pool, and one caught mid-handshake
+    // (an API server that accepts but never answers) would hold the process open until the
+    // connect timeout. Nothing may be sent after the interruption, so tear the pool down.
+    runSignal?.addEventListener('abort', () => void this.discardPool(), { once: true });
+  }
 
   async request<T>(req: ApiRequest): Promise<ApiResponse<T>> {
     if (this.runSignal?.aborted) throw interruptedError(req.what);
@@ -133,6 +138,13 @@ export class Transport {
     const d = this.dispatcher as { close?: () => Promise<void> } | undefined;
     this.dispatcher = undefined;
     await d?.close?.();
+  }
+
+  /** Closes every pooled connection now, in-flight or not. */
+  private async discardPool(): Promise<void> {
+    const d = this.dispatcher as { destroy?: () => Promise<void> } | undefined;
+    this.dispatcher = undefined;
+    await d?.destroy?.().catch(() => undefined);
   }
 
   private async context(req: ApiRequest): Promise<RequestContext> {
