@@ -134,7 +134,10 @@ export function refusedError(
   }
   const st = asStatus(refused.body);
   const text = typeof refused.body === 'string' ? refused.body.trim() : '';
-  const message = st?.message ?? (text || `HTTP ${refused.status}`);
+  let message = st?.message ?? (text || `HTTP ${refused.status}`);
+  // Kubernetes >= 1.35 also checks "create" for a websocket upgrade (a GET) and refuses
+  // that check with an empty reason: 'pods "x" is forbidden: '.
+  if (/:\s*$/.test(message)) message = `${message.trim()} (the API server gave no reason)`;
   const { code, hint } = classifyRefusal(refused.status, message, target.namespace);
   return new KubeApiError(code, `${what} failed: ${message}`, refused.status, st?.reason, {
     source: 'environment',
@@ -154,8 +157,8 @@ function classifyRefusal(status: number, message: string, namespace: string) {
     return {
       code: 'KUBE_FORBIDDEN',
       hint:
-        `Port-forwarding needs the "create" verb on pods/portforward in ${namespace}; ` +
-        'use a context that has it.',
+        'Port-forwarding over websockets needs the "get" and "create" verbs on ' +
+        `pods/portforward (and "get" on pods) in ${namespace}; use a context that has them.`,
     };
   }
   const hint = /dialing backend|kubelet/i.test(message)

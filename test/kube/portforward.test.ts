@@ -59,9 +59,12 @@ async function setUp(signal?: AbortSignal) {
         code: 403,
         reason: 'Forbidden',
         message:
-          'pods "locked" is forbidden: User "dev" cannot create resource "pods/portforward" ' +
+          'pods "locked" is forbidden: User "dev" cannot get resource "pods/portforward" ' +
           'in API group "" in the namespace "todo-app"',
       },
+    },
+    'todo-app/unexplained': {
+      refuse: { code: 403, reason: 'Forbidden', message: 'pods "unexplained" is forbidden: ' },
     },
     'todo-app/hangs': { hang: true },
   });
@@ -163,8 +166,13 @@ describe('portForward', () => {
     expect(far.hint).toMatch(/could not reach the kubelet/);
     const locked = await rejection(kube.portForward!('todo-app', 'locked', 3500));
     expect(locked.code).toBe('KUBE_FORBIDDEN');
-    expect(locked.message).toContain('cannot create resource "pods/portforward"');
-    expect(locked.hint).toMatch(/"create" verb on pods\/portforward in todo-app/);
+    expect(locked.message).toContain('cannot get resource "pods/portforward"');
+    expect(locked.hint).toMatch(/"get" and "create" verbs on pods\/portforward .* in todo-app/);
+    const bare = await rejection(kube.portForward!('todo-app', 'unexplained', 3500));
+    expect(bare.message).toBe(
+      'port-forward to pod todo-app/unexplained port 3500 failed: ' +
+        'pods "unexplained" is forbidden: (the API server gave no reason)',
+    );
   });
 
   it('refuses a missing or not-running pod before asking for an upgrade', async () => {
