@@ -40,7 +40,15 @@ export async function startPortForward(
     throw failed(target, why, 'Pass the port the pod listens on.', 'user');
   }
   await requireRunning(deps.transport, target);
-  let spare: Tunnel | undefined = await openTunnel(deps.kc, target, deps.signal);
+  // Every tunnel until its websocket has closed, including ones still finishing their close
+  // handshake after the local side went away: close() ends them all.
+  const tunnels = new Set<Tunnel>();
+  const track = (tunnel: Tunnel) => {
+    tunnels.add(tunnel);
+    tunnel.socket.on('close', () => tunnels.delete(tunnel));
+    return tunnel;
+  };
+  let spare: Tunnel | undefined = track(await openTunnel(deps.kc, target, deps.signal));
   const dropSpare = (t: Tunnel) => {
     if (spare !== t) return;
     spare = undefined;
@@ -51,17 +59,17 @@ export async function startPortForward(
   first.socket.on('close', () => dropSpare(first));
   first.socket.on('error', () => dropSpare(first));
 
-  const open = new Set<{ socket: Socket; tunnel?: Tunnel }>();
+  const open = new Set<Socket>();
   const server: Server = createServer((socket) => {
-    const entry: { socket: Socket; tunnel?: Tunnel } = { socket };
-    open.add(entry);
-    socket.on('close', () => open.delete(entry));
+    open.add(socket);
+    socket.on('close', () => open.delete(socket));
     socket.on('error', (e) => deps.logger.debug(`port-forward local socket: ${e.message}`));
-    const ready = spare ? Promise.resolve(spare) : openTunnel(deps.kc, target, deps.signal);
+    const ready = spare
+      ? Promise.resolve(spare)
+      : openTunnel(deps.kc, target, deps.signal).then(track);
     spare = undefined;
     ready.then(
       (tunnel) => {
-        entry.tunnel = tunnel;
         if (socket.destroyed) tunnel.socket.terminate();
         else connect(socket, tunnel, target, deps.logger);
       },
@@ -79,12 +87,9 @@ export async function startPortForward(
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve) => {
       deps.signal?.removeEventListener('abort', onAbort);
-      spare?.socket.terminate();
       spare = undefined;
-      for (const { socket, tunnel } of open) {
-        tunnel?.socket.terminate();
-        socket.destroy();
-      }
+      for (const tunnel of tunnels) tunnel.socket.terminate();
+      for (const socket of open) socket.destroy();
       server.close(() => resolve());
       deps.logger.debug(`port-forward ${target.label}: closed`);
     });
