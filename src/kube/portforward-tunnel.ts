@@ -123,12 +123,15 @@ export function refusedError(
   error: unknown,
 ): TodoInfraError {
   const what = `port-forward to ${target.label}`;
+  // client-node rejects with the socket's ErrorEvent; keep only the Error it carries (the
+  // event holds the whole websocket).
+  const cause = (error as { error?: unknown } | undefined)?.error ?? error;
   if (!refused) {
-    const reason = causeText(error);
+    const reason = causeText(cause);
     const message = `${what} failed: ${reason}`;
     return new KubeApiError('KUBE_PORT_FORWARD_FAILED', message, 0, undefined, {
       source: 'environment',
-      cause: error,
+      cause,
       hint: 'The API server did not complete the websocket upgrade; check that it is reachable.',
     });
   }
@@ -141,7 +144,7 @@ export function refusedError(
   const { code, hint } = classifyRefusal(refused.status, message, target.namespace);
   return new KubeApiError(code, `${what} failed: ${message}`, refused.status, st?.reason, {
     source: 'environment',
-    cause: error,
+    cause,
     hint,
   });
 }
@@ -168,9 +171,7 @@ function classifyRefusal(status: number, message: string, namespace: string) {
   return { code: 'KUBE_PORT_FORWARD_FAILED', hint };
 }
 
-function causeText(error: unknown): string {
-  // client-node rejects with the socket's ErrorEvent; its .error is the real Error.
-  const inner = (error as { error?: unknown } | undefined)?.error ?? error;
+function causeText(inner: unknown): string {
   const code = (inner as { code?: unknown } | undefined)?.code;
   const message = inner instanceof Error ? inner.message : String(inner);
   return typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message;

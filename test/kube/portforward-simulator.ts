@@ -31,6 +31,8 @@ export type PodBehaviour =
   | { phase?: 'Running'; refuse: { code: number; reason: string; message: string } }
   /** The upgrade is never answered. */
   | { phase?: 'Running'; hang: true }
+  /** The connection is cut as soon as the upgrade request arrives. */
+  | { phase?: 'Running'; drop: true }
   | { phase: 'Pending' };
 
 export interface Upgrade {
@@ -98,6 +100,10 @@ export async function startPortForwardSimulator(
     });
     const m = route(url);
     const pod = m?.[3] ? pods[`${m[1]}/${m[2]}`] : undefined;
+    if (pod && 'drop' in pod) {
+      socket.destroy();
+      return;
+    }
     if (pod && 'hang' in pod) {
       held.add(socket); // never answered; close() cuts it
       return;

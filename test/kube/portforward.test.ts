@@ -67,6 +67,7 @@ async function setUp(signal?: AbortSignal) {
       refuse: { code: 403, reason: 'Forbidden', message: 'pods "unexplained" is forbidden: ' },
     },
     'todo-app/hangs': { hang: true },
+    'todo-app/cut': { drop: true },
   });
   const { logger, lines } = memoryLogger(2);
   kube = await createKube({ kubeconfigPath: sim.kubeconfigPath, logger, signal, env: {} });
@@ -173,6 +174,16 @@ describe('portForward', () => {
       'port-forward to pod todo-app/unexplained port 3500 failed: ' +
         'pods "unexplained" is forbidden: (the API server gave no reason)',
     );
+  });
+
+  it('reports a connection cut during the upgrade with the network error', async () => {
+    const { kube } = await setUp();
+    const cut = await rejection(kube.portForward!('todo-app', 'cut', 3500));
+    expect(cut.code).toBe('KUBE_PORT_FORWARD_FAILED');
+    expect(cut.message).toMatch(
+      /^port-forward to pod todo-app\/cut port 3500 failed: (ECONNRESET: )?socket hang up$/,
+    );
+    expect(cut.cause).toBeInstanceOf(Error);
   });
 
   it('refuses a missing or not-running pod before asking for an upgrade', async () => {
