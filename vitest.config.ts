@@ -11,6 +11,12 @@ import { defineConfig } from 'vitest/config';
 
 const root = import.meta.dirname;
 
+// The cluster project shares one control plane, and its files each deploy a copy of the
+// platform into their own namespaces: on a single 2-CPU fake node, pods left by earlier files
+// would leave later ones Pending until their deadlines. Three fake A1 workers give the shared
+// cluster room; tests that need "does not fit" request more than any node has.
+process.env.TODO_INFRA_TEST_NODES ??= '3';
+
 function testFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
