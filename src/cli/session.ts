@@ -7,7 +7,8 @@ import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { EventBus } from '../engine/events.js';
 import { Journal } from '../engine/journal.js';
 import { acquireLock, type Lock } from '../engine/lock.js';
-import type { PhaseId } from '../engine/phase.js';
+import { contextFactory } from '../engine/context.js';
+import type { Phase, PhaseContext, PhaseId } from '../engine/phase.js';
 import { debugLogPath, type Globals } from './global.js';
 import { jsonRenderer } from './ui/json.js';
 import { plainRenderer } from './ui/plain.js';
@@ -20,6 +21,8 @@ export interface Session {
   events: EventBus;
   log: Logger;
   signal: AbortSignal;
+  /** Builds each phase's context from this session (config, journal, events, signal). */
+  contextFactory(): (phase: Phase) => PhaseContext;
   /** Starts the renderer for these phases (live view needs to know them up front). */
   startRenderer(phases: { id: PhaseId; title: string }[]): Promise<void>;
   close(): Promise<void>;
@@ -94,6 +97,18 @@ export async function openSession(globals: Globals, options: SessionOptions): Pr
     events,
     log,
     signal: controller.signal,
+    contextFactory() {
+      return contextFactory({
+        config: loaded.config,
+        stateDir: globals.stateDir,
+        journal,
+        events,
+        log,
+        signal: controller.signal,
+        interactive: globals.interactive,
+        kube: { path: globals.kubeconfig, context: globals.context },
+      });
+    },
     async startRenderer(phases) {
       if (globals.output === 'json') {
         events.on(jsonRenderer());

@@ -2,7 +2,6 @@
 // completed (naming each) unless --force, because running kafka before the Strimzi operator
 // exists would only produce a confusing timeout.
 import { usageError } from '../../core/errors.js';
-import { contextFactory } from '../../engine/context.js';
 import { ancestors } from '../../engine/graph.js';
 import { isPhaseId, type PhaseId } from '../../engine/phase.js';
 import { isSatisfied, runPhases } from '../../engine/runner.js';
@@ -65,16 +64,7 @@ export async function runPhaseCommand(
     if (missing.length > 0)
       session.log.warn(`--force: running ${name} although ${missing.join(', ')} did not complete`);
     await session.startRenderer([{ id: phase.id, title: phase.title }]);
-    const makeContext = contextFactory({
-      config: session.loaded.config,
-      stateDir: globals.stateDir,
-      journal: session.journal,
-      events: session.events,
-      log: session.log,
-      signal: session.signal,
-      interactive: globals.interactive,
-      kube: { path: globals.kubeconfig, context: globals.context },
-    });
+    const makeContext = session.contextFactory();
     const summary = await runPhases({
       all: allPhases().filter((p) => p.id === name),
       selected: [name],

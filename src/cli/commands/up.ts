@@ -1,7 +1,6 @@
 // `todo-infra up`: every phase in dependency order, independent ones at once, skipping what is
 // already done. With --dry-run it prints the plan and touches nothing.
 import { usageError } from '../../core/errors.js';
-import { contextFactory } from '../../engine/context.js';
 import { topoOrder } from '../../engine/graph.js';
 import { PHASE_IDS } from '../../engine/phase.js';
 import { runPhases } from '../../engine/runner.js';
@@ -35,16 +34,7 @@ export async function runUp(globals: Globals, options: UpOptions): Promise<numbe
   try {
     const phases = allPhases();
     const order = topoOrder(phases);
-    const makeContext = contextFactory({
-      config: session.loaded.config,
-      stateDir: globals.stateDir,
-      journal: session.journal,
-      events: session.events,
-      log: session.log,
-      signal: session.signal,
-      interactive: globals.interactive,
-      kube: { path: globals.kubeconfig, context: globals.context },
-    });
+    const makeContext = session.contextFactory();
     if (options.dryRun) return await printPlan(session, order, makeContext);
     const byId = new Map(phases.map((p) => [p.id, p]));
     await session.startRenderer(order.map((id) => ({ id, title: byId.get(id)!.title })));
