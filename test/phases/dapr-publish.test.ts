@@ -53,9 +53,19 @@ afterAll(async () => {
 
 describe('publish through the backend sidecar, then find the event on Kafka', () => {
   it('says it did not verify when the client cannot port-forward', async () => {
-    const proof = await provePublish(real, config, 'backend-1', 'task-events', opts);
+    const noForward = Object.create(real) as Kube;
+    Object.defineProperty(noForward, 'portForward', { value: undefined });
+    const proof = await provePublish(noForward, config, 'backend-1', 'task-events', opts);
     expect(proof).toEqual({ verified: false, topic: 'task-events',
       reason: 'this Kubernetes client cannot port-forward' });
+    expect(sidecar.published).toEqual([]);
+  });
+
+  it('says it did not verify, with the API server\'s reason, when the forward fails', async () => {
+    // The real client's port-forward to a pod that does not exist is refused up front.
+    const proof = await provePublish(real, config, 'backend-1', 'task-events', opts);
+    expect(proof).toMatchObject({ verified: false, topic: 'task-events' });
+    expect(proof.reason).toMatch(/port-forward to pod evp-app\/backend-1 .*does not exist/);
     expect(sidecar.published).toEqual([]);
   });
 
