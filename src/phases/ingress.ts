@@ -17,6 +17,8 @@ import { OCI_LB } from '../manifests/ingress/oci-lb.js';
 export interface IngressOutputs extends Outputs {
   controller: string;
   className: string;
+  /** The helm release, in `namespace` (todo-infra down uninstalls it). */
+  release: string;
   namespace: string;
   service: string;
   address: string;
@@ -128,6 +130,7 @@ export const ingressPhase: Phase = {
     return {
       controller: controller.id,
       className: controller.className(config),
+      release: controller.release,
       namespace: ns,
       service,
       address,

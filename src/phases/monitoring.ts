@@ -163,7 +163,8 @@ export const monitoringPhase: Phase = {
     return {
       namespace: ns,
       metricsServer: config.monitoring.metricsServer,
-      ...(revision !== undefined ? { revision } : {}),
+      // The helm release, in `namespace` (todo-infra down uninstalls it).
+      ...(revision !== undefined ? { release: METRICS_SERVER_RELEASE, revision } : {}),
       probedDeployments: audit.deployments,
     };
   },

@@ -129,13 +129,16 @@ async function removeWorkloads(session: Session, config: Config): Promise<void> 
   }
 }
 
-/** Phases record the helm releases they installed as outputs.helmRelease. */
+/** Phases that install a chart record it as outputs.release in outputs.namespace. */
 function recordedReleases(journal: Journal): RecordedRelease[] {
   const out: RecordedRelease[] = [];
   for (const id of PHASE_IDS) {
-    const rel = journal.get(id)?.outputs?.helmRelease as RecordedRelease | undefined;
-    if (rel?.name && rel.namespace) out.push(rel);
+    const o = journal.get(id)?.outputs;
+    if (typeof o?.release === 'string' && typeof o.namespace === 'string') {
+      out.push({ name: o.release, namespace: o.namespace });
+    }
   }
+  // Reverse install order: dependants (e.g. the ingress controller) go before what they need.
   return out.reverse();
 }
 
