@@ -5,7 +5,7 @@ import { TodoInfraError } from '../../src/core/errors.js';
 import { ancestors, topoOrder, validateGraph, withDependencies, type GraphNode } from '../../src/engine/graph.js';
 import type { PhaseId } from '../../src/engine/phase.js';
 import { PHASE_IDS } from '../../src/engine/phase.js';
-import { allPhases } from '../../src/phases/registry.js';
+import { allPhases } from '../../src/phases/index.js';
 
 const n = (id: string, ...needs: string[]): GraphNode => ({ id: id as PhaseId, needs: needs as PhaseId[] });
 

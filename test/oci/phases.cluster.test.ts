@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clearSecretsForTests } from '../../src/core/redact.js';
 import { createKube } from '../../src/kube/index.js';
 import { createKubeconfigPhase } from '../../src/phases/kubeconfig.js';
-import { createRegistryPhase } from '../../src/phases/ocir.js';
+import { createRegistryPhase } from '../../src/phases/registry.js';
 import { useCluster } from '../cluster/fixture.ts';
 import { readKubeconfig } from '../cluster/kube-client.ts';
 import { FAST_RETRY, setup, type Fixture } from './fixtures.ts';

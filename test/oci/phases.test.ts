@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clearSecretsForTests } from '../../src/core/redact.js';
 import type { Kube, WaitOptions } from '../../src/kube/types.js';
 import { createKubeconfigPhase } from '../../src/phases/kubeconfig.js';
-import { createRegistryPhase } from '../../src/phases/ocir.js';
+import { createRegistryPhase } from '../../src/phases/registry.js';
 import { FAST_RETRY, setup, type Fixture } from './fixtures.ts';
 import { phaseHarness, simConfig, terraformOutputs, type PhaseHarness } from './phase-harness.ts';
 import { simOcid } from './oci-simulator-state.ts';

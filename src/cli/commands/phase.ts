@@ -5,7 +5,7 @@ import { usageError } from '../../core/errors.js';
 import { ancestors } from '../../engine/graph.js';
 import { isPhaseId, type PhaseId } from '../../engine/phase.js';
 import { isSatisfied, runPhases } from '../../engine/runner.js';
-import { allPhases, phaseById } from '../../phases/registry.js';
+import { allPhases, phaseById } from '../../phases/index.js';
 import type { Globals } from '../global.js';
 import { finishRun } from '../finish.js';
 import { openSession } from '../session.js';

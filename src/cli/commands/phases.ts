@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { Journal } from '../../engine/journal.js';
 import { topoOrder } from '../../engine/graph.js';
-import { allPhases } from '../../phases/registry.js';
+import { allPhases } from '../../phases/index.js';
 import type { Globals } from '../global.js';
 import { writeJsonLine } from '../ui/json.js';
 

@@ -3,7 +3,7 @@
 import { toTodoInfraError, type TodoInfraError } from '../../core/errors.js';
 import { hashInputs } from '../../engine/hash.js';
 import type { Phase, PhaseContext, PhaseId, PlanItem } from '../../engine/phase.js';
-import { allPhases } from '../../phases/registry.js';
+import { allPhases } from '../../phases/index.js';
 import type { Session } from '../session.js';
 import { writeJsonLine } from '../ui/json.js';
 

@@ -8,7 +8,7 @@ import { configureLogger } from '../../core/log.js';
 import { loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import type { RenderedFile } from '../../engine/phase.js';
-import { allPhases } from '../../phases/registry.js';
+import { allPhases } from '../../phases/index.js';
 import { debugLogPath, type Globals } from '../global.js';
 import { writeJsonLine } from '../ui/json.js';
 import { flagsToConfig } from './up.js';

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Journal, JOURNAL_FILE } from '../../engine/journal.js';
 import { topoOrder } from '../../engine/graph.js';
-import { allPhases } from '../../phases/registry.js';
+import { allPhases } from '../../phases/index.js';
 import type { Globals } from '../global.js';
 import { writeJsonLine } from '../ui/json.js';
 

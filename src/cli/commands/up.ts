@@ -4,7 +4,7 @@ import { usageError } from '../../core/errors.js';
 import { topoOrder } from '../../engine/graph.js';
 import { PHASE_IDS } from '../../engine/phase.js';
 import { runPhases } from '../../engine/runner.js';
-import { allPhases } from '../../phases/registry.js';
+import { allPhases } from '../../phases/index.js';
 import type { Globals } from '../global.js';
 import { finishRun } from '../finish.js';
 import { openSession } from '../session.js';
