@@ -13,6 +13,7 @@ export async function finishRun(
   summary: RunSummary,
   command: string,
 ): Promise<number> {
+  await session.stopRenderer();
   const result = summary.interrupted
     ? 'interrupted'
     : summary.failed.length > 0

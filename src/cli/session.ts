@@ -23,6 +23,8 @@ export interface Session {
   signal: AbortSignal;
   /** Builds each phase's context from this session (config, journal, events, signal). */
   contextFactory(): (phase: Phase) => PhaseContext;
+  /** Lets the live view draw its final state; later output then goes below it. */
+  stopRenderer(): Promise<void>;
   /** Starts the renderer for these phases (live view needs to know them up front). */
   startRenderer(phases: { id: PhaseId; title: string }[]): Promise<void>;
   close(): Promise<void>;
@@ -90,6 +92,11 @@ export async function openSession(globals: Globals, options: SessionOptions): Pr
 
   const events = new EventBus();
   let live: { stop(): Promise<void> } | undefined;
+  const stopRenderer = async () => {
+    const current = live;
+    live = undefined;
+    await current?.stop();
+  };
   return {
     globals,
     loaded,
@@ -119,8 +126,9 @@ export async function openSession(globals: Globals, options: SessionOptions): Pr
         events.on(plainRenderer());
       }
     },
+    stopRenderer,
     async close() {
-      await live?.stop();
+      await stopRenderer();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       lock?.release();
