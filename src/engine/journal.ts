@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TodoInfraError, ExitCode } from '../core/errors.js';
 import { redactValue } from '../core/redact.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { removeStaleTempFiles, writeFileAtomic } from './atomic-file.js';
 import type { Outputs, PhaseId } from './phase.js';
 
 export type PhaseStatus = 'succeeded' | 'failed' | 'running' | 'interrupted' | 'skipped';
@@ -59,6 +59,7 @@ export class Journal {
 
   static load(stateDir: string): Journal {
     const path = join(stateDir, JOURNAL_FILE);
+    removeStaleTempFiles(path);
     if (!existsSync(path)) return new Journal(path, { version: 1, phases: {} });
     let parsed: unknown;
     try {

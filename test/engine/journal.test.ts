@@ -1,6 +1,6 @@
 // The journal must stay readable whatever happens to the process writing it, say clearly when
 // it is not, and never hold a secret value.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -50,6 +50,19 @@ describe('journal persistence', () => {
     // Our own writes leave no temp file behind.
     const temps = readdirSync(dir).filter((f) => f.endsWith('.tmp') && !f.includes('.99999.'));
     expect(temps).toEqual([]);
+  });
+
+  it('on load, removes temp files of writers that died and keeps those of live ones', () => {
+    const dir = tempDir();
+    Journal.load(dir).update('preflight', { status: 'succeeded' });
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    const deadTemp = `.${JOURNAL_FILE}.${dead}.1.tmp`;
+    const liveTemp = `.${JOURNAL_FILE}.${process.pid}.2.tmp`;
+    writeFileSync(join(dir, deadTemp), '{"version":1,"pha');
+    writeFileSync(join(dir, liveTemp), '{"version":1,"pha');
+    expect(Journal.load(dir).get('preflight')?.status).toBe('succeeded');
+    const left = readdirSync(dir).filter((f) => f.endsWith('.tmp'));
+    expect(left).toEqual([liveTemp]);
   });
 
   it('writeFileAtomic creates the directory and the file with mode 600', () => {
