@@ -78,6 +78,12 @@ export function acquireLock(stateDir: string, command: string): Lock {
   });
 }
 
+/** The process holding the state dir's lock, if one is alive (status shows live runs). */
+export function liveLockOwner(stateDir: string): LockOwner | undefined {
+  const owner = readOwner(join(stateDir, LOCK_FILE));
+  return owner && !isStale(owner) ? owner : undefined;
+}
+
 function readOwner(path: string): LockOwner | undefined {
   try {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as LockOwner;

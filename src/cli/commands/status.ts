@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Journal, JOURNAL_FILE } from '../../engine/journal.js';
+import { liveLockOwner } from '../../engine/lock.js';
 import { topoOrder } from '../../engine/graph.js';
 import { allPhases } from '../../phases/index.js';
 import type { Globals } from '../global.js';
@@ -12,6 +13,7 @@ export function runStatus(globals: Globals): number {
   const journal = Journal.load(globals.stateDir);
   const exists = existsSync(join(globals.stateDir, JOURNAL_FILE));
   const order = topoOrder(allPhases());
+  const running = liveLockOwner(globals.stateDir);
   if (globals.output === 'json') {
     writeJsonLine({
       type: 'status',
@@ -28,6 +30,8 @@ export function runStatus(globals: Globals): number {
     return 0;
   }
   const out: string[] = [`State: ${globals.stateDir}`];
+  if (running)
+    out.push(`Running now: pid ${running.pid}, \`${running.command}\` since ${running.startedAt}`);
   const run = journal.lastRun;
   if (run)
     out.push(
@@ -35,7 +39,9 @@ export function runStatus(globals: Globals): number {
     );
   for (const id of order) {
     const r = journal.get(id);
-    const status = r?.status ?? 'pending';
+    // A phase still "running" with no live run holding the lock was cut off (kill -9, crash).
+    const cutOff = r?.status === 'running' && !running;
+    const status = cutOff ? 'interrupted (its run is gone)' : (r?.status ?? 'pending');
     let line = `  ${id.padEnd(11)} ${status}`;
     if (r?.finishedAt) line += `  ${r.finishedAt}`;
     if (r?.error) line += `\n      ${r.error.code}: ${r.error.message}`;
