@@ -1,8 +1,9 @@
 // What every wait needs, and the condition helpers they share.
 import type { Discovery } from '../discovery.js';
+import { diagnosedTimeout, type EvidenceQuery } from '../evidence.js';
 import type { Transport } from '../transport.js';
-import type { KubeObject } from '../types.js';
-import type { Watcher } from '../watch.js';
+import type { KubeObject, WaitOptions } from '../types.js';
+import type { Evaluation, Watcher } from '../watch.js';
 
 export interface WaitDeps {
   transport: Transport;
@@ -42,4 +43,37 @@ export function byName(objects: KubeObject[], name: string): KubeObject | undefi
 /** Watches one object by name: a field selector keeps the stream to that object's events. */
 export function nameSelector(name: string): string {
   return `metadata.name=${name}`;
+}
+
+/** One named object awaited in a collection; a missed deadline is explained from the cluster. */
+export interface NamedWait<T> {
+  path: string;
+  name: string;
+  what: string;
+  evaluate(object: KubeObject | undefined): Evaluation<T>;
+  /** Where to look for the cause of a timeout, given the object as last seen (if it was). */
+  evidence(object: KubeObject | undefined): EvidenceQuery;
+}
+
+export function untilNamed<T>(deps: WaitDeps, wait: NamedWait<T>, options: WaitOptions) {
+  return deps.watcher.until({
+    path: wait.path,
+    fieldSelector: nameSelector(wait.name),
+    what: wait.what,
+    evaluate: (objects) => wait.evaluate(byName(objects, wait.name)),
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+    onProgress: options.onProgress,
+    onTimeout: (lastStatus, signal, seen) =>
+      diagnosedTimeout(
+        deps.transport,
+        {
+          what: wait.what,
+          timeoutMs: options.timeoutMs,
+          lastStatus,
+          query: wait.evidence(byName(seen, wait.name)),
+        },
+        signal,
+      ),
+  });
 }

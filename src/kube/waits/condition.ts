@@ -3,10 +3,9 @@
 // generation of the object is stale: it describes the spec before our apply, so it does not count.
 import { describeRef } from '../manifests.js';
 import { resourcePath } from '../discovery.js';
-import { diagnosedTimeout } from '../evidence.js';
 import type { Condition, KubeObject, ObjectRef, WaitOptions } from '../types.js';
 import type { Evaluation } from '../watch.js';
-import { byName, describeCondition, findCondition, nameSelector, type WaitDeps } from './common.js';
+import { describeCondition, findCondition, untilNamed, type WaitDeps } from './common.js';
 
 export function evaluateCondition(
   object: KubeObject | undefined,
@@ -42,28 +41,19 @@ export async function waitForCondition(
   const full = { ...ref, namespace };
   const want = condition.status ?? 'True';
   const what = `${describeRef(full)} to report ${condition.type}=${want}`;
-  return deps.watcher.until({
-    path: resourcePath(info, namespace),
-    fieldSelector: nameSelector(ref.name),
-    what,
-    evaluate: (objects) => evaluateCondition(byName(objects, ref.name), full, condition.type, want),
-    timeoutMs: options.timeoutMs,
-    signal: options.signal,
-    onProgress: options.onProgress,
-    onTimeout: (lastStatus, signal) =>
-      diagnosedTimeout(
-        deps.transport,
-        {
-          what,
-          timeoutMs: options.timeoutMs,
-          lastStatus,
-          // Events about cluster-scoped objects are recorded in the default namespace.
-          query: {
-            namespace: namespace ?? 'default',
-            involved: [{ kind: ref.kind, name: ref.name }],
-          },
-        },
-        signal,
-      ),
-  });
+  return untilNamed(
+    deps,
+    {
+      path: resourcePath(info, namespace),
+      name: ref.name,
+      what,
+      evaluate: (object) => evaluateCondition(object, full, condition.type, want),
+      // Events about cluster-scoped objects are recorded in the default namespace.
+      evidence: () => ({
+        namespace: namespace ?? 'default',
+        involved: [{ kind: ref.kind, name: ref.name }],
+      }),
+    },
+    options,
+  );
 }

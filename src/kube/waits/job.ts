@@ -3,11 +3,11 @@
 // tail of the failed pod's log — usually the actual error the program printed.
 import { TodoInfraError } from '../../core/errors.js';
 import { diagnose } from '../diagnose.js';
-import { diagnosedTimeout, gatherEvidence, selectorString } from '../evidence.js';
+import { gatherEvidence, selectorString } from '../evidence.js';
 import { readPodLogs } from '../logs.js';
 import type { KubeObject, WaitOptions } from '../types.js';
 import type { Evaluation } from '../watch.js';
-import { byName, describeCondition, findCondition, nameSelector, type WaitDeps } from './common.js';
+import { describeCondition, findCondition, untilNamed, type WaitDeps } from './common.js';
 
 export type JobOutcome = { ok: true } | { ok: false; reason: string; job: KubeObject };
 
@@ -47,7 +47,10 @@ async function logTail(deps: WaitDeps, namespace: string, pods: KubeObject[]): P
     const name = newest.metadata.name;
     // One retry at most: the Job has already failed, the logs only explain it.
     const text = await readPodLogs(deps.transport, namespace, name, { tailLines: 20, attempts: 2 });
-    const lines = text.trimEnd().split('\n').filter((l) => l.length > 0);
+    const lines = text
+      .trimEnd()
+      .split('\n')
+      .filter((l) => l.length > 0);
     return [`last log lines of pod ${newest.metadata.name}:`, ...lines.map((l) => `  ${l}`)];
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
@@ -62,26 +65,17 @@ export async function waitForJob(
   options: WaitOptions,
 ): Promise<void> {
   const what = `Job ${namespace}/${name} to complete`;
-  const outcome = await deps.watcher.until({
-    path: `/apis/batch/v1/namespaces/${encodeURIComponent(namespace)}/jobs`,
-    fieldSelector: nameSelector(name),
-    what,
-    evaluate: (objects) => evaluateJob(byName(objects, name), name),
-    timeoutMs: options.timeoutMs,
-    signal: options.signal,
-    onProgress: options.onProgress,
-    onTimeout: (lastStatus, signal, seen) =>
-      diagnosedTimeout(
-        deps.transport,
-        {
-          what,
-          timeoutMs: options.timeoutMs,
-          lastStatus,
-          query: evidenceFor(namespace, name, byName(seen, name)),
-        },
-        signal,
-      ),
-  });
+  const outcome = await untilNamed(
+    deps,
+    {
+      path: `/apis/batch/v1/namespaces/${encodeURIComponent(namespace)}/jobs`,
+      name,
+      what,
+      evaluate: (job) => evaluateJob(job, name),
+      evidence: (job) => evidenceFor(namespace, name, job),
+    },
+    options,
+  );
   if (outcome.ok) return;
   const { evidence } = await gatherEvidence(
     deps.transport,

@@ -4,10 +4,10 @@
 // has failed — waiting longer would not help — so that ends the wait at once with the cause.
 import { TodoInfraError } from '../../core/errors.js';
 import { diagnose } from '../diagnose.js';
-import { diagnosedTimeout, gatherEvidence, selectorString } from '../evidence.js';
+import { gatherEvidence, selectorString } from '../evidence.js';
 import type { KubeObject, WaitOptions } from '../types.js';
 import type { Evaluation } from '../watch.js';
-import { byName, findCondition, nameSelector, type WaitDeps } from './common.js';
+import { findCondition, untilNamed, type WaitDeps } from './common.js';
 
 interface DeploymentStatus {
   observedGeneration?: number;
@@ -62,21 +62,17 @@ export async function waitForRollout(
     owners: dep ? [dep] : [],
     involved: [{ kind: 'Deployment', name }],
   });
-  const outcome = await deps.watcher.until({
-    path: `/apis/apps/v1/namespaces/${ns}/deployments`,
-    fieldSelector: nameSelector(name),
-    what,
-    evaluate: (objects) => evaluateRollout(byName(objects, name), name),
-    timeoutMs: options.timeoutMs,
-    signal: options.signal,
-    onProgress: options.onProgress,
-    onTimeout: (lastStatus, signal, seen) =>
-      diagnosedTimeout(
-        deps.transport,
-        { what, timeoutMs: options.timeoutMs, lastStatus, query: evidenceFor(byName(seen, name)) },
-        signal,
-      ),
-  });
+  const outcome = await untilNamed(
+    deps,
+    {
+      path: `/apis/apps/v1/namespaces/${ns}/deployments`,
+      name,
+      what,
+      evaluate: (dep) => evaluateRollout(dep, name),
+      evidence: evidenceFor,
+    },
+    options,
+  );
   if (outcome.ok) return;
   const query = evidenceFor(outcome.deployment);
   const { evidence } = await gatherEvidence(deps.transport, query, AbortSignal.timeout(10_000));
