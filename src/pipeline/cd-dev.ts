@@ -9,7 +9,7 @@ import { checkoutStep } from './ci.js';
 import {
   IMAGE_PREFIX, deployEnv, deploySteps, ocirLoginStep, requireVarsStep,
 } from './deploy-steps.js';
-import { images } from './images.js';
+import { imageMatrix } from './images.js';
 import { BASH_DEFAULTS, RUNNER, type Job, type Workflow } from './workflow.js';
 
 export const DEV_PLATFORMS = 'linux/amd64,linux/arm64';
@@ -24,11 +24,7 @@ function buildJob(config: Config): Job {
     strategy: {
       'fail-fast': true,
       matrix: {
-        include: images(config).map((img) => ({
-          image: img.repository,
-          context: img.context,
-          dockerfile: img.dockerfile,
-        })),
+        include: imageMatrix(config),
       },
     },
     steps: [

@@ -3,7 +3,7 @@
 // it with Trivy, failing on the configured severities and uploading the findings as SARIF.
 import type { Config } from '../config/schema.js';
 import { uses } from './actions.js';
-import { images } from './images.js';
+import { imageMatrix } from './images.js';
 import { BASH_DEFAULTS, RUNNER, script, type Job, type Step, type Workflow } from './workflow.js';
 
 /** The Node major the component jobs set up when their commands use npm/npx/node. */
@@ -89,11 +89,7 @@ function scanJob(config: Config): Job {
     strategy: {
       'fail-fast': false,
       matrix: {
-        include: images(config).map((img) => ({
-          image: img.repository,
-          context: img.context,
-          dockerfile: img.dockerfile,
-        })),
+        include: imageMatrix(config),
       },
     },
     steps: [

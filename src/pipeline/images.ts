@@ -26,3 +26,12 @@ export function images(config: Config): ImageSpec[] {
     };
   });
 }
+
+/** The matrix rows a build job fans out over: one per image, as the steps' `matrix.*` names. */
+export function imageMatrix(config: Config) {
+  return images(config).map((img) => ({
+    image: img.repository,
+    context: img.context,
+    dockerfile: img.dockerfile,
+  }));
+}
