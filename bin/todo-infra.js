@@ -15,10 +15,14 @@ const supported = major > 22 || (major === 22 && minor >= 13);
 if (!supported) {
   const provisioned = join(root, '.tools', 'node', 'node_modules', 'node', 'bin', 'node');
   if (existsSync(provisioned) && process.env.TODO_INFRA_REEXEC !== '1') {
-    const result = spawnSync(provisioned, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-      stdio: 'inherit',
-      env: { ...process.env, TODO_INFRA_REEXEC: '1' },
-    });
+    const result = spawnSync(
+      provisioned,
+      [fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, TODO_INFRA_REEXEC: '1' },
+      },
+    );
     process.exit(result.status ?? (result.signal === 'SIGINT' ? 130 : 1));
   }
   process.stderr.write(

@@ -51,9 +51,12 @@ const commands = [
 const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 const rssFile = join(work, 'rss');
 // Fallback RSS probe: a preload that writes this process's peak RSS (KiB) when it exits.
-const preload = 'data:text/javascript,' + encodeURIComponent(
-  `import { writeFileSync } from 'node:fs';
-   process.on('exit', () => writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));`);
+const preload =
+  'data:text/javascript,' +
+  encodeURIComponent(
+    `import { writeFileSync } from 'node:fs';
+   process.on('exit', () => writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));`,
+  );
 
 const env = { ...process.env, HOME: work, BENCH_RSS_FILE: rssFile };
 delete env.CI;
@@ -67,7 +70,9 @@ function runOnce(cmd) {
   const r = spawnSync(file, argv, { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const ms = performance.now() - start;
   if (!cmd.ok.includes(r.status ?? -1)) {
-    throw new Error(`${cmd.name} exited ${r.status ?? r.signal}:\n${r.stderr.toString().slice(-2000)}`);
+    throw new Error(
+      `${cmd.name} exited ${r.status ?? r.signal}:\n${r.stderr.toString().slice(-2000)}`,
+    );
   }
   const text = existsSync(rssFile) ? readFileSync(rssFile, 'utf8').trim().split('\n').pop() : '';
   const kib = Number(text);
@@ -94,7 +99,10 @@ function quantile(sorted, q) {
 const rows = commands.map((cmd) => {
   const s = samples.get(cmd.name);
   const times = s.map((x) => x.ms).sort((a, b) => a - b);
-  const rss = s.map((x) => x.rssMiB).filter((x) => x !== undefined).sort((a, b) => a - b);
+  const rss = s
+    .map((x) => x.rssMiB)
+    .filter((x) => x !== undefined)
+    .sort((a, b) => a - b);
   return {
     command: cmd.name,
     medianMs: quantile(times, 0.5),
@@ -123,16 +131,29 @@ if (asJson) {
   process.stdout.write(JSON.stringify({ ...meta, rows }) + '\n');
 } else {
   const f = (n, d = 1) => (n === undefined ? '-' : n.toFixed(d));
-  const header = ['command', 'median ms', 'p95 ms', 'x node', 'RSS MiB (median/peak)', 'x node RSS'];
+  const header = [
+    'command',
+    'median ms',
+    'p95 ms',
+    'x node',
+    'RSS MiB (median/peak)',
+    'x node RSS',
+  ];
   const table = rows.map((r) => [
-    r.command, f(r.medianMs), f(r.p95Ms), f(r.timeRatio, 2),
-    `${f(r.medianRssMiB)} / ${f(r.peakRssMiB)}`, f(r.rssRatio, 2),
+    r.command,
+    f(r.medianMs),
+    f(r.p95Ms),
+    f(r.timeRatio, 2),
+    `${f(r.medianRssMiB)} / ${f(r.peakRssMiB)}`,
+    f(r.rssRatio, 2),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
-  const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (cells) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   process.stdout.write(
     `todo-infra start-up: ${runs} rounds (+${warmup} warm-up), node ${meta.node}, ` +
       `${meta.cpus} CPUs, load ${meta.loadavg.join(' ')}, RSS from ${meta.rssSource}\n` +
-      [line(header), ...table.map(line)].join('\n') + '\n',
+      [line(header), ...table.map(line)].join('\n') +
+      '\n',
   );
 }

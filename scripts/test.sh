@@ -6,7 +6,7 @@
 #   3. shellcheck (actionlint runs it on every workflow `run:` script)
 #   4. the Go-built test tools: etcd, kube-apiserver & co, kwok, helm, actionlint
 #      (cold build ~15 min on 2 cores; cached in ~/.cache/todo-infra/tools afterwards)
-#   5. the TypeScript build, then every vitest suite (the cluster suite starts a real local
+#   5. the TypeScript build and the prettier check, then every vitest suite (the cluster suite starts a real local
 #      control plane once and stops it at the end)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -43,6 +43,10 @@ node test/tools/actionlint.ts >&2
 
 step "typescript build"
 npx tsc -p tsconfig.json
+
+step "formatting"
+# Fails on any file prettier would change; `npm run format` fixes them.
+npx prettier --check --log-level warn src test scripts bin vitest.config.ts
 
 step "tests"
 # Besides vitest's own report, a JSON report gives the plain "N passed, N failed" closing line

@@ -69,8 +69,9 @@ export function isPermanentFailure(body: unknown): boolean {
 
 function classify(status: number, reason: string | undefined, message: string): Classified {
   if (SCHEMA_MISMATCH.test(message)) {
-    const field = /(\.[^\s:]+): field not declared in schema/.exec(message)?.[1]
-      ?? /unknown field "([^"]+)"/.exec(message)?.[1];
+    const field =
+      /(\.[^\s:]+): field not declared in schema/.exec(message)?.[1] ??
+      /unknown field "([^"]+)"/.exec(message)?.[1];
     return {
       code: 'KUBE_INVALID',
       source: 'user',
@@ -95,7 +96,7 @@ function classify(status: number, reason: string | undefined, message: string): 
       code: 'KUBE_QUOTA',
       source: 'user',
       hint:
-        "A ResourceQuota in the namespace refused it: give every container resource requests " +
+        'A ResourceQuota in the namespace refused it: give every container resource requests ' +
         'and limits (or add a LimitRange with defaults), or raise the quota.',
     };
   }

@@ -71,9 +71,9 @@ export async function gatherEvidence(
   ]);
   const all = await attempt('events', () => list(`/api/v1/namespaces/${ns}/events`, 'events'));
   const events = all.filter((e) => {
-      const io = (e as { involvedObject?: { kind?: string; name?: string } }).involvedObject;
-      return names.has(`${io?.kind}/${io?.name}`);
-    });
+    const io = (e as { involvedObject?: { kind?: string; name?: string } }).involvedObject;
+    return names.has(`${io?.kind}/${io?.name}`);
+  });
   return { evidence: { pods, events, owners }, problems };
 }
 

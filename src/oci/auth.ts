@@ -66,8 +66,8 @@ export function loadOciAuth(options: OciAuthOptions): OciAuth {
   const tenancyId = options.tenancyId ?? keyTenancy;
   const fingerprint = requireField(file, name, profile, 'fingerprint', 'of the API key');
   const keyFile = requireField(file, name, profile, 'key_file', 'path of the private key');
-  const region = options.region ??
-    requireField(file, name, profile, 'region', 'e.g. eu-frankfurt-1');
+  const region =
+    options.region ?? requireField(file, name, profile, 'region', 'e.g. eu-frankfurt-1');
   const passphrase = profile.pass_phrase;
   if (passphrase) {
     registerSecret(passphrase);
@@ -100,8 +100,12 @@ export function loadOciAuth(options: OciAuthOptions): OciAuth {
   };
 }
 
-function readKey(file: ParsedConfigFile, profile: string, keyPath: string,
-  passphrase: string | undefined): KeyObject {
+function readKey(
+  file: ParsedConfigFile,
+  profile: string,
+  keyPath: string,
+  passphrase: string | undefined,
+): KeyObject {
   let mode: number;
   let pem: string;
   try {

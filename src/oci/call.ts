@@ -88,8 +88,12 @@ function describe(err: unknown): string {
   return parts.length > 0 ? parts.join(': ') : String(err);
 }
 
-export function mapError(ctx: CallContext, what: string, err: unknown,
-  attempts = 1): TodoInfraError {
+export function mapError(
+  ctx: CallContext,
+  what: string,
+  err: unknown,
+  attempts = 1,
+): TodoInfraError {
   if (err instanceof TodoInfraError) return err;
   const svc = asServiceError(err);
   const details = svc?.opcRequestId ? [`opc-request-id: ${svc.opcRequestId}`] : [];
@@ -174,6 +178,13 @@ function captureSdkWarnings(log: Logger): () => void {
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

@@ -19,29 +19,44 @@ export interface CapacityNeed {
 export async function availabilityDomains(s: OciSession): Promise<string[]> {
   const identity = await s.identity();
   const res = await s.call('listAvailabilityDomains', () =>
-    identity.listAvailabilityDomains({ compartmentId: s.auth.tenancyId }));
+    identity.listAvailabilityDomains({ compartmentId: s.auth.tenancyId }),
+  );
   return res.items.map((ad) => ad.name ?? '').filter((n) => n.length > 0);
 }
 
-async function available(s: OciSession, compartmentId: string, service: string, limit: string,
-  ad?: string): Promise<number> {
+async function available(
+  s: OciSession,
+  compartmentId: string,
+  service: string,
+  limit: string,
+  ad?: string,
+): Promise<number> {
   const limits = await s.limits();
-  const res = await s.call(`getResourceAvailability ${service}/${limit}${ad ? ` in ${ad}` : ''}`,
-    () => limits.getResourceAvailability({ serviceName: service, limitName: limit, compartmentId,
-      ...(ad ? { availabilityDomain: ad } : {}) }));
+  const res = await s.call(
+    `getResourceAvailability ${service}/${limit}${ad ? ` in ${ad}` : ''}`,
+    () =>
+      limits.getResourceAvailability({
+        serviceName: service,
+        limitName: limit,
+        compartmentId,
+        ...(ad ? { availabilityDomain: ad } : {}),
+      }),
+  );
   return res.resourceAvailability.available ?? 0;
 }
 
 /** Free A1 OCPUs and memory per availability domain (A1 limits are per AD). */
 export async function a1Capacity(s: OciSession, compartmentId: string): Promise<AdCapacity[]> {
   const ads = await availabilityDomains(s);
-  return Promise.all(ads.map(async (ad) => {
-    const [ocpus, memoryGb] = await Promise.all([
-      available(s, compartmentId, 'compute', 'standard-a1-core-count', ad),
-      available(s, compartmentId, 'compute', 'standard-a1-memory-count', ad),
-    ]);
-    return { ad, ocpus, memoryGb };
-  }));
+  return Promise.all(
+    ads.map(async (ad) => {
+      const [ocpus, memoryGb] = await Promise.all([
+        available(s, compartmentId, 'compute', 'standard-a1-core-count', ad),
+        available(s, compartmentId, 'compute', 'standard-a1-memory-count', ad),
+      ]);
+      return { ad, ocpus, memoryGb };
+    }),
+  );
 }
 
 /**
@@ -49,8 +64,15 @@ export async function a1Capacity(s: OciSession, compartmentId: string): Promise<
  * capacity is counted per AD, never summed across ADs.
  */
 export function nodesThatFit(capacity: AdCapacity[], need: CapacityNeed): number {
-  return capacity.reduce((sum, c) => sum + Math.max(0, Math.floor(Math.min(
-    c.ocpus / need.ocpusPerNode, c.memoryGb / need.memoryGbPerNode))), 0);
+  return capacity.reduce(
+    (sum, c) =>
+      sum +
+      Math.max(
+        0,
+        Math.floor(Math.min(c.ocpus / need.ocpusPerNode, c.memoryGb / need.memoryGbPerNode)),
+      ),
+    0,
+  );
 }
 
 /**

@@ -23,8 +23,12 @@ function failed(id: string, title: string, err: unknown, optional = false): Chec
 }
 
 /** Runs one check; an exception becomes a failed outcome carrying the coded error's fix. */
-async function guarded(id: string, title: string, run: () => Promise<Omit<CheckOutcome, 'id' |
-  'title'>>, optional = false): Promise<CheckOutcome> {
+async function guarded(
+  id: string,
+  title: string,
+  run: () => Promise<Omit<CheckOutcome, 'id' | 'title'>>,
+  optional = false,
+): Promise<CheckOutcome> {
   try {
     return { id, title, optional, ...(await run()) };
   } catch (err) {
@@ -32,13 +36,18 @@ async function guarded(id: string, title: string, run: () => Promise<Omit<CheckO
   }
 }
 
-export async function cloudChecks(config: Config, options: CloudCheckOptions = {}):
-  Promise<CheckOutcome[]> {
+export async function cloudChecks(
+  config: Config,
+  options: CloudCheckOptions = {},
+): Promise<CheckOutcome[]> {
   const log = (options.log ?? rootLog()).child('oci');
   let s: OciSession;
   try {
-    s = openSession({ ...sessionOptions(config, log), retry: options.retry,
-      signal: options.signal });
+    s = openSession({
+      ...sessionOptions(config, log),
+      retry: options.retry,
+      signal: options.signal,
+    });
   } catch (err) {
     return [failed('oci-config', 'OCI API key profile', err)];
   }
@@ -51,9 +60,14 @@ export async function cloudChecks(config: Config, options: CloudCheckOptions = {
   const creds = await guarded('oci-credentials', 'OCI credentials accepted', async () => {
     const identity = await s.identity();
     const t = await s.call('getTenancy', () =>
-      identity.getTenancy({ tenancyId: s.auth.tenancyId }));
-    return { ok: true, detail: `tenancy ${t.tenancy.name ?? s.auth.tenancyId} ` +
-      `(home region ${t.tenancy.homeRegionKey ?? '?'})` };
+      identity.getTenancy({ tenancyId: s.auth.tenancyId }),
+    );
+    return {
+      ok: true,
+      detail:
+        `tenancy ${t.tenancy.name ?? s.auth.tenancyId} ` +
+        `(home region ${t.tenancy.homeRegionKey ?? '?'})`,
+    };
   });
   // Without accepted credentials every other call would fail the same way: say it once.
   if (!creds.ok) return [profile, creds];
@@ -68,8 +82,13 @@ export async function cloudChecks(config: Config, options: CloudCheckOptions = {
     compartmentCheck(s, compartmentId, config.oci.createCompartment),
     config.cluster.nodeShape === 'VM.Standard.A1.Flex'
       ? capacityCheck(s, compartmentId, need)
-      : Promise.resolve({ id: 'oci-a1-capacity', title: 'Ampere A1 capacity', ok: true,
-        optional: true, detail: `not checked: node shape is ${config.cluster.nodeShape}` }),
+      : Promise.resolve({
+          id: 'oci-a1-capacity',
+          title: 'Ampere A1 capacity',
+          ok: true,
+          optional: true,
+          detail: `not checked: node shape is ${config.cluster.nodeShape}`,
+        }),
     lbCheck(s, compartmentId),
   ]);
   return [profile, creds, ...rest];
@@ -79,7 +98,8 @@ function regionCheck(s: OciSession): Promise<CheckOutcome> {
   return guarded('oci-region', `region ${s.region} subscribed`, async () => {
     const identity = await s.identity();
     const res = await s.call('listRegionSubscriptions', () =>
-      identity.listRegionSubscriptions({ tenancyId: s.auth.tenancyId }));
+      identity.listRegionSubscriptions({ tenancyId: s.auth.tenancyId }),
+    );
     const sub = res.items.find((r) => r.regionName === s.region);
     const all = res.items.map((r) => `${r.regionName} (${r.status})`).join(', ');
     if (sub?.status === 'READY') return { ok: true, detail: `subscribed regions: ${all}` };
@@ -102,24 +122,35 @@ function compartmentCheck(s: OciSession, id: string, create?: string): Promise<C
     const state = c.compartment.lifecycleState;
     const then = create ? `; compartment ${create} will be created inside it` : '';
     if (state === 'ACTIVE') return { ok: true, detail: `${c.compartment.name} is ACTIVE${then}` };
-    return { ok: false, detail: `${c.compartment.name} is ${state}`,
-      fix: 'Use an ACTIVE compartment in oci.compartmentId.' };
+    return {
+      ok: false,
+      detail: `${c.compartment.name} is ${state}`,
+      fix: 'Use an ACTIVE compartment in oci.compartmentId.',
+    };
   });
 }
 
-function capacityCheck(s: OciSession, compartmentId: string,
-  need: { nodeCount: number; ocpusPerNode: number; memoryGbPerNode: number }) {
+function capacityCheck(
+  s: OciSession,
+  compartmentId: string,
+  need: { nodeCount: number; ocpusPerNode: number; memoryGbPerNode: number },
+) {
   return guarded('oci-a1-capacity', 'Ampere A1 capacity (Always Free)', async () => {
     const capacity = await a1Capacity(s, compartmentId);
     const fits = nodesThatFit(capacity, need);
-    const wanted = `needs ${need.nodeCount} × ${need.ocpusPerNode} OCPU / ` +
+    const wanted =
+      `needs ${need.nodeCount} × ${need.ocpusPerNode} OCPU / ` +
       `${need.memoryGbPerNode} GB = ${need.nodeCount * need.ocpusPerNode} OCPU / ` +
       `${need.nodeCount * need.memoryGbPerNode} GB`;
     const detail = `${describeCapacity(capacity)} — ${wanted}`;
     if (fits >= need.nodeCount) return { ok: true, detail };
-    return { ok: false, detail: `${detail}; only ${fits} node(s) fit`,
-      fix: 'Free A1 capacity used by other instances (Compute → Instances), or lower ' +
-        'cluster.nodeCount / ocpusPerNode / memoryGbPerNode.' };
+    return {
+      ok: false,
+      detail: `${detail}; only ${fits} node(s) fit`,
+      fix:
+        'Free A1 capacity used by other instances (Compute → Instances), or lower ' +
+        'cluster.nodeCount / ocpusPerNode / memoryGbPerNode.',
+    };
   });
 }
 
@@ -129,7 +160,11 @@ function lbCheck(s: OciSession, compartmentId: string): Promise<CheckOutcome> {
     if (n >= 1) {
       return { ok: true, detail: `${n} flexible load balancer(s) available (ingress needs 1)` };
     }
-    return { ok: false, detail: 'no flexible load balancer left (lb-flexible-count: 0 available; ' +
-      'ingress needs 1)', fix: 'Delete an unused load balancer (Networking → Load balancers).' };
+    return {
+      ok: false,
+      detail:
+        'no flexible load balancer left (lb-flexible-count: 0 available; ' + 'ingress needs 1)',
+      fix: 'Delete an unused load balancer (Networking → Load balancers).',
+    };
   });
 }

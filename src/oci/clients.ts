@@ -80,8 +80,10 @@ export function openSession(options: OciSessionOptions): OciSession {
       build('identity', async (a) => new (await import('oci-identity')).IdentityClient(...a)),
     limits: () => build('limits', async (a) => new (await import('oci-limits')).LimitsClient(...a)),
     containerEngine: () =>
-      build('ce', async (a) =>
-        new (await import('oci-containerengine')).ContainerEngineClient(...a)),
+      build(
+        'ce',
+        async (a) => new (await import('oci-containerengine')).ContainerEngineClient(...a),
+      ),
     artifacts: () =>
       build('artifacts', async (a) => new (await import('oci-artifacts')).ArtifactsClient(...a)),
     call: (what, fn) => ociCall(session, what, fn),

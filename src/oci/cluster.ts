@@ -13,8 +13,12 @@ export async function clusterLifecycleState(s: OciSession, clusterId: string): P
 }
 
 /** For TerraformPhaseDeps.clusterState: a session from the config, one call. */
-export function clusterStateFromConfig(config: Config, log: Logger, clusterId: string,
-  region?: string): Promise<string> {
+export function clusterStateFromConfig(
+  config: Config,
+  log: Logger,
+  clusterId: string,
+  region?: string,
+): Promise<string> {
   const s = openSession({ ...sessionOptions(config, log), ...(region ? { region } : {}) });
   return clusterLifecycleState(s, clusterId);
 }

@@ -101,8 +101,13 @@ export function selectProfile(file: ParsedConfigFile, name: string): Profile {
 }
 
 /** A field the profile must have; the error says which profile lacks it. */
-export function requireField(file: ParsedConfigFile, profileName: string, profile: Profile,
-  field: string, what: string): string {
+export function requireField(
+  file: ParsedConfigFile,
+  profileName: string,
+  profile: Profile,
+  field: string,
+  what: string,
+): string {
   const value = profile[field];
   if (value && value.length > 0) return value;
   throw userError(

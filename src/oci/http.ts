@@ -11,8 +11,9 @@
 import type { AuthenticationDetailsProvider, HttpClient, HttpRequest } from 'oci-common';
 import { TodoInfraError } from '../core/errors.js';
 
-export async function signingHttpClient(provider: AuthenticationDetailsProvider):
-  Promise<HttpClient> {
+export async function signingHttpClient(
+  provider: AuthenticationDetailsProvider,
+): Promise<HttpClient> {
   const common = await import('oci-common');
   const signer = new common.DefaultRequestSigner(provider);
   return {
@@ -26,8 +27,10 @@ export async function signingHttpClient(provider: AuthenticationDetailsProvider)
           hint: 'This is a todo-infra bug: report it with the debug log (-vv).',
         });
       }
-      await signer.signHttpRequest({ method: req.method, headers: req.headers, uri: req.uri,
-        body }, forceExcludeBody);
+      await signer.signHttpRequest(
+        { method: req.method, headers: req.headers, uri: req.uri, body },
+        forceExcludeBody,
+      );
       req.headers.delete('content-length');
       return fetch(req.uri, { method: req.method, headers: req.headers, body });
     },

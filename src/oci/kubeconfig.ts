@@ -73,13 +73,19 @@ async function streamText(value: unknown): Promise<string> {
 }
 
 function invalid(why: string): TodoInfraError {
-  return new TodoInfraError('OCI_KUBECONFIG_INVALID', `the kubeconfig from Container Engine ${why}`,
-    { source: 'tool', hint: 'Re-run with -vv; if it persists, the cluster may not be ACTIVE.' });
+  return new TodoInfraError(
+    'OCI_KUBECONFIG_INVALID',
+    `the kubeconfig from Container Engine ${why}`,
+    { source: 'tool', hint: 'Re-run with -vv; if it persists, the cluster may not be ACTIVE.' },
+  );
 }
 
 /** Rewrites OKE's kubeconfig: our names, our exec plugin, nothing else of OKE's user kept. */
-export function rewriteKubeconfig(text: string, o: KubeconfigOptions,
-  region: string): KubeconfigDoc {
+export function rewriteKubeconfig(
+  text: string,
+  o: KubeconfigOptions,
+  region: string,
+): KubeconfigDoc {
   const doc = parse(text) as KubeconfigDoc | null;
   const cluster = doc?.clusters?.[0]?.cluster as { server?: string } | undefined;
   if (!doc || !cluster?.server) throw invalid('has no cluster server');
@@ -89,41 +95,55 @@ export function rewriteKubeconfig(text: string, o: KubeconfigOptions,
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{ name, cluster }],
-    users: [{
-      name,
-      user: {
-        exec: {
-          apiVersion: 'client.authentication.k8s.io/v1beta1',
-          command: exec.command,
-          args: [...exec.args, 'token', '--cluster-id', o.clusterId, '--region', region,
-            ...(o.tokenArgs ?? [])],
-          // The token cache lives in the state dir this kubeconfig belongs to.
-          env: [{ name: 'TODO_INFRA_STATE_DIR', value: o.stateDir }],
-          interactiveMode: 'Never',
-          provideClusterInfo: false,
-          installHint: 'The kubeconfig runs todo-infra to get a token; re-run ' +
-            '`todo-infra phase kubeconfig` if todo-infra or Node moved.',
+    users: [
+      {
+        name,
+        user: {
+          exec: {
+            apiVersion: 'client.authentication.k8s.io/v1beta1',
+            command: exec.command,
+            args: [
+              ...exec.args,
+              'token',
+              '--cluster-id',
+              o.clusterId,
+              '--region',
+              region,
+              ...(o.tokenArgs ?? []),
+            ],
+            // The token cache lives in the state dir this kubeconfig belongs to.
+            env: [{ name: 'TODO_INFRA_STATE_DIR', value: o.stateDir }],
+            interactiveMode: 'Never',
+            provideClusterInfo: false,
+            installHint:
+              'The kubeconfig runs todo-infra to get a token; re-run ' +
+              '`todo-infra phase kubeconfig` if todo-infra or Node moved.',
+          },
         },
       },
-    }],
+    ],
     contexts: [{ name, context: { cluster: name, user: name } }],
     'current-context': name,
   };
 }
 
-export async function writeClusterKubeconfig(s: OciSession, o: KubeconfigOptions):
-  Promise<KubeconfigResult> {
+export async function writeClusterKubeconfig(
+  s: OciSession,
+  o: KubeconfigOptions,
+): Promise<KubeconfigResult> {
   const ce = await s.containerEngine();
   const { models } = await import('oci-containerengine');
   const { Endpoint } = models.CreateClusterKubeconfigContentDetails;
-  const res = await s.call(`createKubeconfig ${o.clusterId}`, () => ce.createKubeconfig({
-    clusterId: o.clusterId,
-    createClusterKubeconfigContentDetails: {
-      // 2.0.0: the exec-plugin format, the only version the OCI CLI still offers.
-      tokenVersion: '2.0.0',
-      endpoint: o.publicEndpoint ? Endpoint.PublicEndpoint : Endpoint.PrivateEndpoint,
-    },
-  }));
+  const res = await s.call(`createKubeconfig ${o.clusterId}`, () =>
+    ce.createKubeconfig({
+      clusterId: o.clusterId,
+      createClusterKubeconfigContentDetails: {
+        // 2.0.0: the exec-plugin format, the only version the OCI CLI still offers.
+        tokenVersion: '2.0.0',
+        endpoint: o.publicEndpoint ? Endpoint.PublicEndpoint : Endpoint.PrivateEndpoint,
+      },
+    }),
+  );
   const doc = rewriteKubeconfig(await streamText(res.value), o, s.region);
   const kubeconfigPath = join(o.stateDir, 'kubeconfig');
   writeFileAtomic(kubeconfigPath, stringify(doc), 0o600);
@@ -142,8 +162,10 @@ function entries(doc: KubeconfigDoc, key: 'clusters' | 'users' | 'contexts'): Na
  * everything else is kept, the current context is only set when there is none, and the
  * original is copied to a timestamped backup first.
  */
-export function mergeKubeconfig(ours: string, target = '~/.kube/config'):
-  { path: string; backup?: string } {
+export function mergeKubeconfig(
+  ours: string,
+  target = '~/.kube/config',
+): { path: string; backup?: string } {
   const path = expandPath(target);
   const add = parse(readFileSync(ours, 'utf8')) as KubeconfigDoc;
   let base: KubeconfigDoc = { apiVersion: 'v1', kind: 'Config' };
@@ -154,7 +176,8 @@ export function mergeKubeconfig(ours: string, target = '~/.kube/config'):
       base = (parse(text) as KubeconfigDoc | null) ?? base;
     } catch (cause) {
       throw new TodoInfraError('KUBECONFIG_MERGE_UNPARSABLE', `${path} is not valid YAML`, {
-        source: 'user', cause,
+        source: 'user',
+        cause,
         hint: `Fix ${path}, or use the separate file with --kubeconfig ${ours}.`,
       });
     }

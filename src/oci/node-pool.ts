@@ -5,8 +5,12 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../core/log.js';
 import { openSession, sessionOptions } from './clients.js';
 
-export async function activeNodeCount(config: Config, log: Logger, nodePoolId: string,
-  region?: string): Promise<number> {
+export async function activeNodeCount(
+  config: Config,
+  log: Logger,
+  nodePoolId: string,
+  region?: string,
+): Promise<number> {
   const s = openSession({ ...sessionOptions(config, log), ...(region ? { region } : {}) });
   const ce = await s.containerEngine();
   const res = await s.call(`getNodePool ${nodePoolId}`, () => ce.getNodePool({ nodePoolId }));

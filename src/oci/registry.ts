@@ -25,7 +25,8 @@ export async function ocirHost(region: string, configured?: string): Promise<str
   if (!known?.regionCode || known.realm.realmId !== 'oc1') {
     throw new TodoInfraError('OCIR_HOST_UNKNOWN', `no OCIR host is known for region ${region}`, {
       source: 'user',
-      hint: 'Set registry.host to your registry host (the console\'s Container Registry ' +
+      hint:
+        "Set registry.host to your registry host (the console's Container Registry " +
         'page shows it).',
     });
   }
@@ -37,20 +38,25 @@ export async function ocirNamespace(s: OciSession, configured?: string): Promise
   if (configured) return configured;
   const artifacts = await s.artifacts();
   const res = await s.call('getContainerConfiguration', () =>
-    artifacts.getContainerConfiguration({ compartmentId: s.auth.tenancyId }));
+    artifacts.getContainerConfiguration({ compartmentId: s.auth.tenancyId }),
+  );
   return res.containerConfiguration.namespace;
 }
 
 async function findRepository(s: OciSession, compartmentId: string, name: string) {
   const artifacts = await s.artifacts();
   const res = await s.call(`listContainerRepositories ${name}`, () =>
-    artifacts.listContainerRepositories({ compartmentId, displayName: name }));
+    artifacts.listContainerRepositories({ compartmentId, displayName: name }),
+  );
   return res.containerRepositoryCollection.items.find((r) => r.displayName === name);
 }
 
 /** Lists first, creates what is missing; 409 (the name is taken in the namespace) is success. */
-export async function ensureRepositories(s: OciSession, compartmentId: string, names: string[]):
-  Promise<RepositoryResult[]> {
+export async function ensureRepositories(
+  s: OciSession,
+  compartmentId: string,
+  names: string[],
+): Promise<RepositoryResult[]> {
   const artifacts = await s.artifacts();
   const out: RepositoryResult[] = [];
   for (const name of names) {
@@ -61,8 +67,15 @@ export async function ensureRepositories(s: OciSession, compartmentId: string, n
     }
     try {
       const res = await s.call(`createContainerRepository ${name}`, () =>
-        artifacts.createContainerRepository({ createContainerRepositoryDetails: {
-          compartmentId, displayName: name, isPublic: false, isImmutable: false } }));
+        artifacts.createContainerRepository({
+          createContainerRepositoryDetails: {
+            compartmentId,
+            displayName: name,
+            isPublic: false,
+            isImmutable: false,
+          },
+        }),
+      );
       out.push({ name, id: res.containerRepository.id, action: 'created' });
     } catch (err) {
       // Names are unique per namespace, so a 409 means it exists in another compartment
@@ -75,8 +88,11 @@ export async function ensureRepositories(s: OciSession, compartmentId: string, n
   return out;
 }
 
-export async function missingRepositories(s: OciSession, compartmentId: string,
-  names: string[]): Promise<string[]> {
+export async function missingRepositories(
+  s: OciSession,
+  compartmentId: string,
+  names: string[],
+): Promise<string[]> {
   const found = await Promise.all(names.map((n) => findRepository(s, compartmentId, n)));
   return names.filter((_, i) => !found[i]);
 }
@@ -84,8 +100,12 @@ export async function missingRepositories(s: OciSession, compartmentId: string,
 /** Creates an OCIR auth token for the profile's user; the value is redacted from here on. */
 export async function createAuthToken(s: OciSession, description: string): Promise<string> {
   const identity = await s.identity();
-  const res = await s.call('createAuthToken', () => identity.createAuthToken({
-    userId: s.auth.userId, createAuthTokenDetails: { description } }));
+  const res = await s.call('createAuthToken', () =>
+    identity.createAuthToken({
+      userId: s.auth.userId,
+      createAuthTokenDetails: { description },
+    }),
+  );
   const token = res.authToken.token;
   if (!token) {
     throw new TodoInfraError('OCIR_TOKEN_MISSING', 'OCI created an auth token without a value', {
@@ -109,14 +129,20 @@ export function dockerConfigJson(host: string, username: string, password: strin
   const pair = `${username}:${password}`;
   registerSecret(password);
   registerSecret(pair); // also registers base64(pair), the `auth` field
-  const json = JSON.stringify({ auths: { [host]: { username, password,
-    auth: Buffer.from(pair).toString('base64') } } });
+  const json = JSON.stringify({
+    auths: { [host]: { username, password, auth: Buffer.from(pair).toString('base64') } },
+  });
   registerSecret(json); // and base64(json), the Secret's data value
   return json;
 }
 
-export function pullSecret(name: string, namespace: string, host: string, username: string,
-  password: string): KubeObject {
+export function pullSecret(
+  name: string,
+  namespace: string,
+  host: string,
+  username: string,
+  password: string,
+): KubeObject {
   const json = dockerConfigJson(host, username, password);
   return {
     apiVersion: 'v1',
@@ -133,7 +159,8 @@ export function pullSecretLogin(secret: KubeObject | undefined, host: string): s
   if (!data || secret?.type !== 'kubernetes.io/dockerconfigjson') return undefined;
   try {
     const doc = JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as {
-      auths?: Record<string, { username?: string; password?: string }> };
+      auths?: Record<string, { username?: string; password?: string }>;
+    };
     const entry = doc.auths?.[host];
     return entry?.username && entry.password ? entry.username : undefined;
   } catch {

@@ -17,8 +17,12 @@ export interface SignInput {
 }
 
 /** The exact text that is signed: one `name: value` line per signed header. */
-export function signingString(method: string, url: URL, headers: Record<string, string>,
-  signed: string[]): string {
+export function signingString(
+  method: string,
+  url: URL,
+  headers: Record<string, string>,
+  signed: string[],
+): string {
   return signed
     .map((name) => {
       if (name === '(request-target)') {

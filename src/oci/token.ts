@@ -48,8 +48,13 @@ export function clusterRequestUrl(clusterId: string, region: string, endpoint?: 
   return new URL(`${base}/cluster_request/${encodeURIComponent(clusterId)}`);
 }
 
-export function generateToken(auth: OciAuth, clusterId: string, region: string,
-  endpoint?: string, now = new Date()): OkeToken {
+export function generateToken(
+  auth: OciAuth,
+  clusterId: string,
+  region: string,
+  endpoint?: string,
+  now = new Date(),
+): OkeToken {
   const url = clusterRequestUrl(clusterId, region, endpoint);
   const date = httpDate(now);
   const authorization = authorizationHeader({
@@ -62,8 +67,10 @@ export function generateToken(auth: OciAuth, clusterId: string, region: string,
   });
   url.searchParams.set('authorization', authorization);
   url.searchParams.set('date', date);
-  const token = Buffer.from(url.toString(), 'utf8').toString('base64')
-    .replace(/\+/g, '-').replace(/\//g, '_');
+  const token = Buffer.from(url.toString(), 'utf8')
+    .toString('base64')
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_');
   registerSecret(token);
   const expiry = new Date(now.getTime() + TOKEN_LIFETIME_MS).toISOString().replace(/\.\d+Z$/, 'Z');
   return { token, expirationTimestamp: expiry };
@@ -101,12 +108,18 @@ function readCached(path: string, now: Date): OkeToken | undefined {
 /** `todo-infra token --cluster-id … --region …`: prints this ExecCredential JSON. */
 export async function runToken(opts: TokenOptions): Promise<string> {
   if (!isOcid(opts.clusterId, 'cluster')) {
-    throw usageError('TOKEN_BAD_CLUSTER_ID', `--cluster-id ${opts.clusterId || '(empty)'} is not ` +
-      'a cluster OCID', 'Pass the OCID of the OKE cluster (ocid1.cluster.oc1.<region>.…).');
+    throw usageError(
+      'TOKEN_BAD_CLUSTER_ID',
+      `--cluster-id ${opts.clusterId || '(empty)'} is not ` + 'a cluster OCID',
+      'Pass the OCID of the OKE cluster (ocid1.cluster.oc1.<region>.…).',
+    );
   }
   if (!/^[a-z]+-[a-z]+-\d+$/.test(opts.region)) {
-    throw usageError('TOKEN_BAD_REGION', `--region ${opts.region || '(empty)'} is not a region`,
-      'Pass a region identifier such as eu-frankfurt-1.');
+    throw usageError(
+      'TOKEN_BAD_REGION',
+      `--region ${opts.region || '(empty)'} is not a region`,
+      'Pass a region identifier such as eu-frankfurt-1.',
+    );
   }
   const now = opts.now?.() ?? new Date();
   const path = cacheFile(opts);

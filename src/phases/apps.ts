@@ -13,7 +13,10 @@ import { toYaml } from '../manifests/base/yaml.js';
 import { deploymentObject } from '../manifests/apps/deployment.js';
 import { waitForRolloutExplained } from '../manifests/apps/diagnose.js';
 import {
-  imageFor, pullSecretFor, type Component, type RegistryOutputs,
+  imageFor,
+  pullSecretFor,
+  type Component,
+  type RegistryOutputs,
 } from '../manifests/apps/images.js';
 import { ingressObject } from '../manifests/apps/ingress.js';
 import { hpaObject, serviceAccountObject, serviceObject } from '../manifests/apps/service.js';
@@ -63,9 +66,7 @@ export const appsPhase: Phase = {
   title: 'Frontend, backend and public routing',
   // registry is cloud-only: with --target existing it is skipped, which satisfies the need.
   needs: ['base', 'ingress', 'registry'],
-  runbook: [
-    'T056', 'T057', 'T058', 'T059', 'T060', 'T061', 'T062', 'T063', 'T064', 'T065', 'T066',
-  ],
+  runbook: ['T056', 'T057', 'T058', 'T059', 'T060', 'T061', 'T062', 'T063', 'T064', 'T065', 'T066'],
 
   inputs(ctx) {
     return {
@@ -182,7 +183,8 @@ function sidecarMissing(config: Config, c: Component, pods: string[]): TodoInfra
     {
       phase: 'apps',
       source: 'environment',
-      hint: `Dapr's sidecar injector did not act: check it (kubectl get pods -n ${ns}; its ` +
+      hint:
+        `Dapr's sidecar injector did not act: check it (kubectl get pods -n ${ns}; its ` +
         'MutatingWebhookConfiguration dapr-sidecar-injector) and re-run `todo-infra phase apps`.',
     },
   );

@@ -11,13 +11,24 @@ import type { KubeObject } from '../kube/types.js';
 import { checkAppQuota } from '../manifests/base/budget.js';
 import { namespaceObjects } from '../manifests/base/namespaces.js';
 import {
-  LIMIT_RANGE_NAME, QUOTA_NAME, quotaObjects, quotaPlans,
+  LIMIT_RANGE_NAME,
+  QUOTA_NAME,
+  quotaObjects,
+  quotaPlans,
 } from '../manifests/base/quotas.js';
 import {
-  CI_SERVICE_ACCOUNT, CI_TOKEN_SECRET, DEPLOYER_ROLE, ciTokenSecret, rbacObjects,
+  CI_SERVICE_ACCOUNT,
+  CI_TOKEN_SECRET,
+  DEPLOYER_ROLE,
+  ciTokenSecret,
+  rbacObjects,
 } from '../manifests/base/rbac.js';
 import {
-  DB_SECRET_KEY, DB_SECRET_NAME, dbCredentialsSecret, secretsExample, tlsSecretExample,
+  DB_SECRET_KEY,
+  DB_SECRET_NAME,
+  dbCredentialsSecret,
+  secretsExample,
+  tlsSecretExample,
 } from '../manifests/base/secrets.js';
 import { toYaml } from '../manifests/base/yaml.js';
 
@@ -40,8 +51,22 @@ export const basePhase: Phase = {
   title: 'Namespaces, quotas, RBAC and secrets',
   needs: ['kubeconfig'],
   runbook: [
-    'T036', 'T037', 'T038', 'T043', 'T044', 'T045', 'T046', 'T047', 'T048', 'T049', 'T050',
-    'T051', 'T052', 'T053', 'T054', 'T055',
+    'T036',
+    'T037',
+    'T038',
+    'T043',
+    'T044',
+    'T045',
+    'T046',
+    'T047',
+    'T048',
+    'T049',
+    'T050',
+    'T051',
+    'T052',
+    'T053',
+    'T054',
+    'T055',
   ],
 
   inputs(ctx) {
@@ -109,7 +134,9 @@ export const basePhase: Phase = {
       missing.push(`Secret ${ctx.config.apps.namespace}/${DB_SECRET_NAME} (key ${DB_SECRET_KEY})`);
     }
     if (missing.length > 0) return { ok: false, detail: `missing: ${missing.join(', ')}` };
-    const quotas = quotaPlans(ctx.config).map((p) => p.namespace).join(', ');
+    const quotas = quotaPlans(ctx.config)
+      .map((p) => p.namespace)
+      .join(', ');
     return {
       ok: true,
       detail:

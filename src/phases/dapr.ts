@@ -15,15 +15,29 @@ import type { CheckResult, Outputs, Phase, PhaseContext, PlanItem } from '../eng
 import type { Kube, KubeObject } from '../kube/types.js';
 import { deploymentReady, podReady } from '../manifests/kafka/checks.js';
 import { probeTopic } from '../manifests/kafka/names.js';
-import { appConfiguration, pubsubComponent, secretStoreComponent,
-  stateStoreComponent } from '../manifests/dapr/components.js';
+import {
+  appConfiguration,
+  pubsubComponent,
+  secretStoreComponent,
+  stateStoreComponent,
+} from '../manifests/dapr/components.js';
 import { provePublish, type PublishProof } from '../manifests/dapr/publish.js';
 import { renderDapr } from '../manifests/dapr/render.js';
 import { resiliency } from '../manifests/dapr/resiliency.js';
-import { DAPR_DEPLOYMENTS, DAPR_RELEASE, DAPR_STATEFULSETS, daprValues, daprValuesProblem,
-  statefulSetPods } from '../manifests/dapr/values.js';
-import { checkWiring, ensureBackendSidecar, type SidecarOutcome,
-  type WiringReport } from '../manifests/dapr/verify.js';
+import {
+  DAPR_DEPLOYMENTS,
+  DAPR_RELEASE,
+  DAPR_STATEFULSETS,
+  daprValues,
+  daprValuesProblem,
+  statefulSetPods,
+} from '../manifests/dapr/values.js';
+import {
+  checkWiring,
+  ensureBackendSidecar,
+  type SidecarOutcome,
+  type WiringReport,
+} from '../manifests/dapr/verify.js';
 
 export interface DaprOutputs extends Outputs {
   namespace: string;
@@ -37,8 +51,13 @@ export interface DaprOutputs extends Outputs {
 
 /** Everything applied into the app namespace, in dependency order (secret store first). */
 export function daprAppObjects(config: Config): KubeObject[] {
-  return [secretStoreComponent(config), stateStoreComponent(config), pubsubComponent(config),
-    appConfiguration(config), resiliency(config)];
+  return [
+    secretStoreComponent(config),
+    stateStoreComponent(config),
+    pubsubComponent(config),
+    appConfiguration(config),
+    resiliency(config),
+  ];
 }
 
 const ms = (config: Config) => config.dapr.readyTimeoutSeconds * 1000;
@@ -46,15 +65,24 @@ const ms = (config: Config) => config.dapr.readyTimeoutSeconds * 1000;
 function checkValues(config: Config): void {
   const problem = daprValuesProblem(config);
   if (problem) {
-    throw usageError('DAPR_CONFIG', `${problem[0]}: ${problem[1]}`,
-      'Edit the dapr section of the config file and re-run.');
+    throw usageError(
+      'DAPR_CONFIG',
+      `${problem[0]}: ${problem[1]}`,
+      'Edit the dapr section of the config file and re-run.',
+    );
   }
 }
 
 function helmTarget(ctx: PhaseContext, kube: Kube) {
-  return { release: DAPR_RELEASE, namespace: ctx.config.dapr.namespace,
-    kubeconfig: kube.kubeconfigPath, context: kube.context, signal: ctx.signal,
-    logger: ctx.log, phase: 'dapr' };
+  return {
+    release: DAPR_RELEASE,
+    namespace: ctx.config.dapr.namespace,
+    kubeconfig: kube.kubeconfigPath,
+    context: kube.context,
+    signal: ctx.signal,
+    logger: ctx.log,
+    phase: 'dapr',
+  };
 }
 
 async function waitControlPlane(ctx: PhaseContext, kube: Kube): Promise<void> {
@@ -62,15 +90,21 @@ async function waitControlPlane(ctx: PhaseContext, kube: Kube): Promise<void> {
   const ns = config.dapr.namespace;
   for (const name of DAPR_DEPLOYMENTS) {
     ctx.waiting(`rollout of ${ns}/${name}`, new Date(Date.now() + ms(config)));
-    await kube.waitForRollout(ns, name, { timeoutMs: ms(config), signal: ctx.signal,
-      onProgress: (s) => ctx.log.verbose(`${name}: ${s}`) });
+    await kube.waitForRollout(ns, name, {
+      timeoutMs: ms(config),
+      signal: ctx.signal,
+      onProgress: (s) => ctx.log.verbose(`${name}: ${s}`),
+    });
   }
   // StatefulSet pods have stable names, so each one is waited for by name.
   for (const sts of DAPR_STATEFULSETS) {
     for (const pod of statefulSetPods(config, sts)) {
       ctx.waiting(`pod ${ns}/${pod} to be Ready`, new Date(Date.now() + ms(config)));
-      await kube.waitForCondition({ apiVersion: 'v1', kind: 'Pod', name: pod, namespace: ns },
-        { type: 'Ready', status: 'True' }, { timeoutMs: ms(config), signal: ctx.signal });
+      await kube.waitForCondition(
+        { apiVersion: 'v1', kind: 'Pod', name: pod, namespace: ns },
+        { type: 'Ready', status: 'True' },
+        { timeoutMs: ms(config), signal: ctx.signal },
+      );
     }
   }
 }
@@ -78,18 +112,24 @@ async function waitControlPlane(ctx: PhaseContext, kube: Kube): Promise<void> {
 function reportWiring(ctx: PhaseContext, w: WiringReport): void {
   const { config } = ctx;
   if (w.brokers.exists) {
-    ctx.log.info(`pub/sub brokers ${w.brokers.value}: Service ${w.brokers.namespace}/` +
-      `${w.brokers.service} exists`);
+    ctx.log.info(
+      `pub/sub brokers ${w.brokers.value}: Service ${w.brokers.namespace}/` +
+        `${w.brokers.service} exists`,
+    );
   } else {
-    ctx.log.warn(`pub/sub brokers ${w.brokers.value}: Service ${w.brokers.namespace}/` +
-      `${w.brokers.service} does not exist yet; publishing fails until \`phase kafka\` has run`);
+    ctx.log.warn(
+      `pub/sub brokers ${w.brokers.value}: Service ${w.brokers.namespace}/` +
+        `${w.brokers.service} does not exist yet; publishing fails until \`phase kafka\` has run`,
+    );
   }
   if (w.secret.exists && w.secret.hasKey) {
     ctx.log.info(`state store secret ${w.secret.name}/${w.secret.key} exists`);
   } else {
-    ctx.log.warn(`state store secret ${config.apps.namespace}/${w.secret.name} ` +
-      `${w.secret.exists ? `has no key ${w.secret.key}` : 'does not exist'}; the state store ` +
-      'fails to initialise until `phase base` creates it');
+    ctx.log.warn(
+      `state store secret ${config.apps.namespace}/${w.secret.name} ` +
+        `${w.secret.exists ? `has no key ${w.secret.key}` : 'does not exist'}; the state store ` +
+        'fails to initialise until `phase base` creates it',
+    );
   }
 }
 
@@ -97,32 +137,70 @@ export const daprPhase: Phase = {
   id: 'dapr',
   title: 'Dapr control plane and components',
   needs: ['base'],
-  runbook: ['T085', 'T086', 'T087', 'T088', 'T089', 'T090', 'T091', 'T092', 'T093', 'T094',
-    'T095', 'T096', 'T097', 'T098', 'T099', 'T100', 'T101'],
+  runbook: [
+    'T085',
+    'T086',
+    'T087',
+    'T088',
+    'T089',
+    'T090',
+    'T091',
+    'T092',
+    'T093',
+    'T094',
+    'T095',
+    'T096',
+    'T097',
+    'T098',
+    'T099',
+    'T100',
+    'T101',
+  ],
 
   inputs(ctx) {
     const { config } = ctx;
-    return { chart: config.charts.dapr, namespace: config.dapr.namespace,
-      values: daprValues(config), objects: daprAppObjects(config) };
+    return {
+      chart: config.charts.dapr,
+      namespace: config.dapr.namespace,
+      values: daprValues(config),
+      objects: daprAppObjects(config),
+    };
   },
 
   async plan(ctx): Promise<PlanItem[]> {
     const { config } = ctx;
     checkValues(config);
     const chart = config.charts.dapr;
-    const storage = config.dapr.schedulerStorage.type === 'memory'
-      ? 'scheduler in memory' : `scheduler on a ${config.dapr.schedulerStorage.size} volume`;
+    const storage =
+      config.dapr.schedulerStorage.type === 'memory'
+        ? 'scheduler in memory'
+        : `scheduler on a ${config.dapr.schedulerStorage.size} volume`;
     return [
-      { action: 'install', what: `Dapr (helm release ${config.dapr.namespace}/${DAPR_RELEASE})`,
-        detail: `chart ${chart.ref} ${chart.version}, HA ${config.dapr.ha ? 'on' : 'off'}, ` +
-          storage },
-      { action: 'wait', what: `control plane: ${[...DAPR_DEPLOYMENTS, ...DAPR_STATEFULSETS]
-        .join(', ')}` },
-      { action: 'apply', what: `components in ${config.apps.namespace}: ` +
-        daprAppObjects(config).map((o) => `${o.kind}/${o.metadata.name}`).join(', ') },
+      {
+        action: 'install',
+        what: `Dapr (helm release ${config.dapr.namespace}/${DAPR_RELEASE})`,
+        detail:
+          `chart ${chart.ref} ${chart.version}, HA ${config.dapr.ha ? 'on' : 'off'}, ` + storage,
+      },
+      {
+        action: 'wait',
+        what: `control plane: ${[...DAPR_DEPLOYMENTS, ...DAPR_STATEFULSETS].join(', ')}`,
+      },
+      {
+        action: 'apply',
+        what:
+          `components in ${config.apps.namespace}: ` +
+          daprAppObjects(config)
+            .map((o) => `${o.kind}/${o.metadata.name}`)
+            .join(', '),
+      },
       { action: 'check', what: 'brokers Service and db-credentials secret exist' },
-      { action: 'check', what: 'backend pods run daprd (restart once if not); publish a test ' +
-        'event through its sidecar' },
+      {
+        action: 'check',
+        what:
+          'backend pods run daprd (restart once if not); publish a test ' +
+          'event through its sidecar',
+      },
     ];
   },
 
@@ -132,10 +210,17 @@ export const daprPhase: Phase = {
     const kube = await ctx.kube();
 
     ctx.step(`helm upgrade --install ${DAPR_RELEASE}`);
-    const release = await helmUpgradeInstall({ ...helmTarget(ctx, kube), chart: config.charts.dapr,
-      values: daprValues(config), createNamespace: true, timeoutMs: ms(config) });
-    ctx.log.info(`${DAPR_RELEASE}: revision ${release.revision} ` +
-      `(${release.changed ? 'installed/upgraded' : 'unchanged'})`);
+    const release = await helmUpgradeInstall({
+      ...helmTarget(ctx, kube),
+      chart: config.charts.dapr,
+      values: daprValues(config),
+      createNamespace: true,
+      timeoutMs: ms(config),
+    });
+    ctx.log.info(
+      `${DAPR_RELEASE}: revision ${release.revision} ` +
+        `(${release.changed ? 'installed/upgraded' : 'unchanged'})`,
+    );
     ctx.step('Dapr control plane');
     await waitControlPlane(ctx, kube);
 
@@ -144,8 +229,12 @@ export const daprPhase: Phase = {
     for (const r of await kube.apply(objects)) {
       ctx.log.verbose(`${r.ref.kind} ${r.ref.name}: ${r.action}`);
     }
-    const wiring = await checkWiring(kube, config, pubsubComponent(config),
-      stateStoreComponent(config));
+    const wiring = await checkWiring(
+      kube,
+      config,
+      pubsubComponent(config),
+      stateStoreComponent(config),
+    );
     reportWiring(ctx, wiring);
 
     ctx.step('backend Dapr sidecar');
@@ -165,17 +254,24 @@ export const daprPhase: Phase = {
       publish = await provePublish(kube, config, firstPod, topic, opts);
     }
     if (publish.verified) {
-      ctx.log.info(`pub/sub verified: event ${publish.eventId} went through the sidecar to ` +
-        topic);
+      ctx.log.info(
+        `pub/sub verified: event ${publish.eventId} went through the sidecar to ` + topic,
+      );
     } else {
       // Not deployed yet is normal on a first `up`; anything else the user should see.
       const say = firstPod ? ctx.log.warn.bind(ctx.log) : ctx.log.info.bind(ctx.log);
       say(`pub/sub through the backend's sidecar not verified: ${publish.reason}`);
     }
 
-    return { namespace: config.dapr.namespace, release: DAPR_RELEASE, revision: release.revision,
-      components: objects.map((o) => `${o.kind}/${o.metadata.name}`), wiring, backendSidecar,
-      publish };
+    return {
+      namespace: config.dapr.namespace,
+      release: DAPR_RELEASE,
+      revision: release.revision,
+      components: objects.map((o) => `${o.kind}/${o.metadata.name}`),
+      wiring,
+      backendSidecar,
+      publish,
+    };
   },
 
   async checkpoint(ctx): Promise<CheckResult> {
@@ -199,14 +295,22 @@ export const daprPhase: Phase = {
       }
     }
     for (const o of daprAppObjects(config)) {
-      const ref = { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name,
-        namespace: o.metadata.namespace };
+      const ref = {
+        apiVersion: o.apiVersion,
+        kind: o.kind,
+        name: o.metadata.name,
+        namespace: o.metadata.namespace,
+      };
       if (!(await kube.get(ref))) {
         return { ok: false, detail: `${o.kind} ${o.metadata.name} is missing` };
       }
     }
-    return { ok: true, detail: `Dapr revision ${rel.revision} ready; ` +
-      `${daprAppObjects(config).length} resources in ${config.apps.namespace}` };
+    return {
+      ok: true,
+      detail:
+        `Dapr revision ${rel.revision} ready; ` +
+        `${daprAppObjects(config).length} resources in ${config.apps.namespace}`,
+    };
   },
 
   render(config: Config) {

@@ -16,7 +16,9 @@ import type { CheckResult, Outputs, Phase, PhaseContext, PlanItem } from '../eng
 import type { Kube } from '../kube/types.js';
 import { APP_INGRESS_NAME } from '../manifests/apps/ingress.js';
 import {
-  POLICY_TARGETS, networkPolicies, type ApiEndpoint,
+  POLICY_TARGETS,
+  networkPolicies,
+  type ApiEndpoint,
 } from '../manifests/hardening/network-policies.js';
 import { checkPolicies, enforcementEngine, livePods } from '../manifests/hardening/policy-check.js';
 import { auditWorkloadAccess } from '../manifests/hardening/rbac-audit.js';
@@ -28,8 +30,12 @@ const NP = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' } as cons
 
 /** Addresses behind the `kubernetes` Service (what a pod's API traffic is DNATed to). */
 export async function apiServerEndpoints(kube: Kube): Promise<ApiEndpoint[]> {
-  const slices = await kube.list('discovery.k8s.io/v1', 'EndpointSlice', 'default',
-    'kubernetes.io/service-name=kubernetes');
+  const slices = await kube.list(
+    'discovery.k8s.io/v1',
+    'EndpointSlice',
+    'default',
+    'kubernetes.io/service-name=kubernetes',
+  );
   const out: ApiEndpoint[] = [];
   for (const s of slices) {
     const ports = ((s.ports ?? []) as Array<{ port?: number }>).map((p) => p.port ?? 443);
@@ -41,8 +47,10 @@ export async function apiServerEndpoints(kube: Kube): Promise<ApiEndpoint[]> {
 }
 
 /** Everything the checkpoint judges, as problem lines and notes. */
-async function audit(ctx: PhaseContext, kube: Kube)
-  : Promise<{ problems: string[]; notes: string[] }> {
+async function audit(
+  ctx: PhaseContext,
+  kube: Kube,
+): Promise<{ problems: string[]; notes: string[] }> {
   const { config } = ctx;
   const ns = config.apps.namespace;
   const problems: string[] = [];
@@ -56,36 +64,52 @@ async function audit(ctx: PhaseContext, kube: Kube)
     );
     problems.push(...report.problems);
     const engine = await enforcementEngine(kube);
-    notes.push(`${Object.keys(POLICY_TARGETS).length} NetworkPolicies select their intended pods`,
-      engine ? `enforced by ${engine}`
-        : 'NOT enforced: no NetworkPolicy engine runs in the cluster (flannel ignores policies)');
+    notes.push(
+      `${Object.keys(POLICY_TARGETS).length} NetworkPolicies select their intended pods`,
+      engine
+        ? `enforced by ${engine}`
+        : 'NOT enforced: no NetworkPolicy engine runs in the cluster (flannel ignores policies)',
+    );
   }
 
-  const rbac = await auditWorkloadAccess(kube, ns,
-    { perWorkload: config.hardening.serviceAccountPerWorkload });
+  const rbac = await auditWorkloadAccess(kube, ns, {
+    perWorkload: config.hardening.serviceAccountPerWorkload,
+  });
   problems.push(...rbac.problems);
   notes.push(`ServiceAccounts ${rbac.audited.join(', ') || '(none)'} have no forbidden access`);
 
   const secrets = await auditSecrets(kube, ns, (text) => redact(text) !== text);
-  problems.push(...secrets.leaks.map((l) => `ConfigMap ${ns}/${l.configMap} key ${l.key}: ` +
-    `${l.reason}`));
-  notes.push(`${secrets.configMaps} ConfigMaps hold no secret; ` +
-    `Secrets: ${secrets.secrets.join(', ')}`);
+  problems.push(
+    ...secrets.leaks.map((l) => `ConfigMap ${ns}/${l.configMap} key ${l.key}: ` + `${l.reason}`),
+  );
+  notes.push(
+    `${secrets.configMaps} ConfigMaps hold no secret; ` + `Secrets: ${secrets.secrets.join(', ')}`,
+  );
 
-  const ingress = await kube.get({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress',
-    name: APP_INGRESS_NAME, namespace: ns });
+  const ingress = await kube.get({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    name: APP_INGRESS_NAME,
+    namespace: ns,
+  });
   if (config.ingress.tls.enabled) {
-    const secret = await kube.get({ apiVersion: 'v1', kind: 'Secret',
-      name: config.ingress.tls.secretName, namespace: ns });
+    const secret = await kube.get({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      name: config.ingress.tls.secretName,
+      namespace: ns,
+    });
     const tls = checkTls(config, secret, ingress);
     problems.push(...tls.problems);
     notes.push(...tls.notes);
   }
   const missing = missingAnnotations(config, ingress);
   if (missing.length > 0) {
-    problems.push(`Ingress ${ns}/${APP_INGRESS_NAME} lacks the security header annotations ` +
-      `${missing.join(', ')} (the apps phase owns the Ingress and must set them; or set ` +
-      'hardening.securityHeaders: false)');
+    problems.push(
+      `Ingress ${ns}/${APP_INGRESS_NAME} lacks the security header annotations ` +
+        `${missing.join(', ')} (the apps phase owns the Ingress and must set them; or set ` +
+        'hardening.securityHeaders: false)',
+    );
   }
   return { problems, notes };
 }
@@ -95,8 +119,22 @@ export const hardeningPhase: Phase = {
   title: 'Network policies, RBAC refinement, TLS',
   needs: ['apps', 'workers', 'monitoring'],
   runbook: [
-    'T155', 'T156', 'T157', 'T158', 'T159', 'T160', 'T161', 'T162', 'T163', 'T164', 'T165',
-    'T166', 'T167', 'T168', 'T169', 'T170',
+    'T155',
+    'T156',
+    'T157',
+    'T158',
+    'T159',
+    'T160',
+    'T161',
+    'T162',
+    'T163',
+    'T164',
+    'T165',
+    'T166',
+    'T167',
+    'T168',
+    'T169',
+    'T170',
   ],
 
   inputs(ctx) {
@@ -112,10 +150,14 @@ export const hardeningPhase: Phase = {
   async plan(ctx): Promise<PlanItem[]> {
     const { config } = ctx;
     const items: PlanItem[] = config.hardening.networkPolicies
-      ? networkPolicies(config).map((p) => ({ action: 'apply',
-        what: `NetworkPolicy ${config.apps.namespace}/${p.metadata.name}` }))
-      : Object.keys(POLICY_TARGETS).map((name) => ({ action: 'delete',
-        what: `NetworkPolicy ${config.apps.namespace}/${name} (if present)` }));
+      ? networkPolicies(config).map((p) => ({
+          action: 'apply',
+          what: `NetworkPolicy ${config.apps.namespace}/${p.metadata.name}`,
+        }))
+      : Object.keys(POLICY_TARGETS).map((name) => ({
+          action: 'delete',
+          what: `NetworkPolicy ${config.apps.namespace}/${name} (if present)`,
+        }));
     items.push(
       { action: 'check', what: 'workload ServiceAccounts: own identity, no token, no API access' },
       { action: 'check', what: 'ConfigMaps hold no secrets' },
@@ -133,19 +175,26 @@ export const hardeningPhase: Phase = {
       ctx.step('network policies');
       const endpoints = await apiServerEndpoints(kube);
       if (endpoints.length === 0) {
-        ctx.log.info(`the kubernetes Service shows no endpoints; allow-apiserver allows ` +
-          `${config.network.vcnCidr}:6443`);
+        ctx.log.info(
+          `the kubernetes Service shows no endpoints; allow-apiserver allows ` +
+            `${config.network.vcnCidr}:6443`,
+        );
       }
       const results = await kube.apply(networkPolicies(config, endpoints));
       const changed = results.filter((r) => r.action !== 'unchanged').length;
       ctx.log.info(`${results.length} NetworkPolicies applied (${changed} created or changed)`);
       const engine = await enforcementEngine(kube);
       if (!engine) {
-        ctx.log.warn('no NetworkPolicy engine runs in this cluster: the policies are stored but ' +
-          'not enforced (OKE flannel ignores them; install Calico in policy-only mode)');
+        ctx.log.warn(
+          'no NetworkPolicy engine runs in this cluster: the policies are stored but ' +
+            'not enforced (OKE flannel ignores them; install Calico in policy-only mode)',
+        );
       }
-      Object.assign(outputs, { policies: results.map((r) => r.ref.name),
-        apiServer: endpoints.map((e) => `${e.ip}:${e.port}`), enforcedBy: engine ?? null });
+      Object.assign(outputs, {
+        policies: results.map((r) => r.ref.name),
+        apiServer: endpoints.map((e) => `${e.ip}:${e.port}`),
+        enforcedBy: engine ?? null,
+      });
     } else {
       ctx.step('remove network policies (hardening.networkPolicies is false)');
       for (const name of Object.keys(POLICY_TARGETS)) {

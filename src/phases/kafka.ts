@@ -12,7 +12,11 @@ import { describeConditions, isCurrentlyTrue } from '../manifests/kafka/checks.j
 import { kafkaCluster } from '../manifests/kafka/kafka.js';
 import { metricsConfigMap } from '../manifests/kafka/metrics-configmap.js';
 import {
-  STRIMZI_API, bootstrapAddress, bootstrapService, kafkaImage, probeTopic,
+  STRIMZI_API,
+  bootstrapAddress,
+  bootstrapService,
+  kafkaImage,
+  probeTopic,
 } from '../manifests/kafka/names.js';
 import { nodePool } from '../manifests/kafka/node-pool.js';
 import { renderKafka } from '../manifests/kafka/render.js';
@@ -41,17 +45,25 @@ function topicRef(config: Config, name: string): ObjectRef {
 }
 
 /** Waits for Ready=True; a timeout names every condition the operator last reported. */
-async function waitReady(ctx: PhaseContext, kube: Kube, ref: ObjectRef,
-  hint: (last: KubeObject | undefined) => string) {
+async function waitReady(
+  ctx: PhaseContext,
+  kube: Kube,
+  ref: ObjectRef,
+  hint: (last: KubeObject | undefined) => string,
+) {
   const timeoutMs = ms(ctx.config);
   const what = `${ref.kind} ${ref.namespace}/${ref.name}`;
   ctx.waiting(`${what} to report Ready`, new Date(Date.now() + timeoutMs));
   try {
-    return await kube.waitForCondition(ref, { type: 'Ready', status: 'True' }, {
-      timeoutMs,
-      signal: ctx.signal,
-      onProgress: (s) => ctx.log.verbose(`${what}: ${s}`),
-    });
+    return await kube.waitForCondition(
+      ref,
+      { type: 'Ready', status: 'True' },
+      {
+        timeoutMs,
+        signal: ctx.signal,
+        onProgress: (s) => ctx.log.verbose(`${what}: ${s}`),
+      },
+    );
   } catch (err) {
     if (!isTodoInfraError(err) || err.exitCode !== ExitCode.timeout) throw err;
     const last = await kube.get(ref).catch(() => undefined);
@@ -72,16 +84,22 @@ export function kafkaHint(config: Config, last: KubeObject | undefined): string 
   const ns = config.kafka.namespace;
   const said = describeConditions(last);
   if (/UnsupportedKafkaVersion/.test(said)) {
-    return `Set kafka.version to a version Strimzi ${config.charts.strimzi.version} supports ` +
-      '(listed in the condition above) and re-run.';
+    return (
+      `Set kafka.version to a version Strimzi ${config.charts.strimzi.version} supports ` +
+      '(listed in the condition above) and re-run.'
+    );
   }
   if (!last || said === 'no conditions reported') {
-    return `No operator has reconciled it: check \`kubectl -n ${ns} get deploy ` +
-      'strimzi-cluster-operator` (run `todo-infra phase strimzi` first).';
+    return (
+      `No operator has reconciled it: check \`kubectl -n ${ns} get deploy ` +
+      'strimzi-cluster-operator` (run `todo-infra phase strimzi` first).'
+    );
   }
-  return `See \`kubectl -n ${ns} get pods\` and the operator log (\`kubectl -n ${ns} logs ` +
+  return (
+    `See \`kubectl -n ${ns} get pods\` and the operator log (\`kubectl -n ${ns} logs ` +
     'deploy/strimzi-cluster-operator`); a broker that stays Pending usually needs a smaller ' +
-    'kafka.resources, one that restarts a larger memory limit than kafka.jvmHeap.';
+    'kafka.resources, one that restarts a larger memory limit than kafka.jvmHeap.'
+  );
 }
 
 async function roundTrip(ctx: PhaseContext, kube: Kube): Promise<{ topic: string; job: string }> {
@@ -113,8 +131,21 @@ export const kafkaPhase: Phase = {
   id: 'kafka',
   title: 'Kafka cluster and topics',
   needs: ['strimzi'],
-  runbook: ['T072', 'T073', 'T074', 'T075', 'T076', 'T077', 'T078', 'T079', 'T080', 'T081',
-    'T082', 'T083', 'T084'],
+  runbook: [
+    'T072',
+    'T073',
+    'T074',
+    'T075',
+    'T076',
+    'T077',
+    'T078',
+    'T079',
+    'T080',
+    'T081',
+    'T082',
+    'T083',
+    'T084',
+  ],
 
   inputs(ctx) {
     const { config } = ctx;
@@ -164,23 +195,35 @@ export const kafkaPhase: Phase = {
     // Clients (Dapr's brokers metadata) use this Service; the operator creates it with the
     // cluster, so its absence after Ready means something is wrong with the operator.
     const svc = await kube.get({
-      apiVersion: 'v1', kind: 'Service', name: bootstrapService(config), namespace: k.namespace,
+      apiVersion: 'v1',
+      kind: 'Service',
+      name: bootstrapService(config),
+      namespace: k.namespace,
     });
     if (!svc) {
-      throw new TodoInfraError('KAFKA_NO_BOOTSTRAP',
+      throw new TodoInfraError(
+        'KAFKA_NO_BOOTSTRAP',
         `Kafka ${k.clusterName} is Ready but Service ${k.namespace}/${bootstrapService(config)} ` +
-          'does not exist', {
-          phase: 'kafka', source: 'environment',
+          'does not exist',
+        {
+          phase: 'kafka',
+          source: 'environment',
           hint: 'Check the Strimzi operator log; re-run `todo-infra phase kafka` once it is fixed.',
-        });
+        },
+      );
     }
 
     ctx.step('KafkaTopics');
     await kube.apply(kafkaTopics(config));
     for (const t of k.topics) {
-      await waitReady(ctx, kube, topicRef(config, t.name), () =>
-        'The Topic Operator (entity operator pod) reconciles topics; see its log for the ' +
-          'reason, e.g. more replicas or partitions than the cluster allows.');
+      await waitReady(
+        ctx,
+        kube,
+        topicRef(config, t.name),
+        () =>
+          'The Topic Operator (entity operator pod) reconciles topics; see its log for the ' +
+          'reason, e.g. more replicas or partitions than the cluster allows.',
+      );
     }
 
     const probe = await roundTrip(ctx, kube);
@@ -211,12 +254,16 @@ export const kafkaPhase: Phase = {
       return { ok: false, detail: `KafkaTopics not Ready: ${notReady.join(', ')}` };
     }
     const svc = await kube.get({
-      apiVersion: 'v1', kind: 'Service', name: bootstrapService(config), namespace: k.namespace,
+      apiVersion: 'v1',
+      kind: 'Service',
+      name: bootstrapService(config),
+      namespace: k.namespace,
     });
     if (!svc) return { ok: false, detail: `Service ${bootstrapService(config)} is missing` };
     return {
       ok: true,
-      detail: `Kafka ${k.clusterName} Ready at ${bootstrapAddress(config)}; ` +
+      detail:
+        `Kafka ${k.clusterName} Ready at ${bootstrapAddress(config)}; ` +
         `${k.topics.length} topics Ready`,
     };
   },

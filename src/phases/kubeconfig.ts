@@ -55,8 +55,13 @@ function wantsMerge(ctx: PhaseContext, deps: KubeconfigPhaseDeps): boolean {
 /** Arguments that make `todo-infra token` use the same credentials as this run. */
 function tokenArgs(ctx: PhaseContext): string[] {
   const o = ctx.config.oci;
-  return ['--profile', o.profile, '--oci-config-file', expandPath(o.configFile),
-    ...(o.endpoint ? ['--oci-endpoint', o.endpoint] : [])];
+  return [
+    '--profile',
+    o.profile,
+    '--oci-config-file',
+    expandPath(o.configFile),
+    ...(o.endpoint ? ['--oci-endpoint', o.endpoint] : []),
+  ];
 }
 
 async function defaultKube(path: string, context: string, log: Logger): Promise<Kube> {
@@ -65,8 +70,13 @@ async function defaultKube(path: string, context: string, log: Logger): Promise<
 }
 
 /** The phase's own client for its new kubeconfig (ctx.kube() only learns of it afterwards). */
-async function withKube(make: NonNullable<KubeconfigPhaseDeps['kube']>, path: string,
-  context: string, log: Logger, use: (kube: Kube) => Promise<void>): Promise<void> {
+async function withKube(
+  make: NonNullable<KubeconfigPhaseDeps['kube']>,
+  path: string,
+  context: string,
+  log: Logger,
+  use: (kube: Kube) => Promise<void>,
+): Promise<void> {
   const kube = await make(path, context, log);
   try {
     await use(kube);
@@ -95,19 +105,31 @@ export function createKubeconfigPhase(deps: KubeconfigPhaseDeps = {}): Phase {
       merge: wantsMerge(ctx, deps),
     }),
     plan: async (ctx) => [
-      { action: 'write', what: stateKubeconfigPath(ctx.stateDir),
-        detail: `context ${contextName(ctx)}; credentials from \`todo-infra token\` (mode 600)` },
+      {
+        action: 'write',
+        what: stateKubeconfigPath(ctx.stateDir),
+        detail: `context ${contextName(ctx)}; credentials from \`todo-infra token\` (mode 600)`,
+      },
       ...(wantsMerge(ctx, deps)
-        ? [{ action: 'write' as const, what: deps.mergeTarget ?? '~/.kube/config',
-          detail: 'merge the context (a backup is written first)' }]
+        ? [
+            {
+              action: 'write' as const,
+              what: deps.mergeTarget ?? '~/.kube/config',
+              detail: 'merge the context (a backup is written first)',
+            },
+          ]
         : []),
       { action: 'wait', what: `${ctx.config.cluster.nodeCount} node(s) Ready` },
     ],
     async run(ctx) {
       const tf = clusterOf(ctx);
       ctx.step('creating the kubeconfig (Container Engine API)');
-      const session = openSession({ ...sessionOptions(ctx.config, ctx.log), region: tf.region,
-        retry: deps.retry, signal: ctx.signal });
+      const session = openSession({
+        ...sessionOptions(ctx.config, ctx.log),
+        region: tf.region,
+        retry: deps.retry,
+        signal: ctx.signal,
+      });
       const written = await writeClusterKubeconfig(session, {
         clusterId: tf.clusterId,
         stateDir: ctx.stateDir,
@@ -119,17 +141,25 @@ export function createKubeconfigPhase(deps: KubeconfigPhaseDeps = {}): Phase {
       let merged: { path: string; backup?: string } | undefined;
       if (wantsMerge(ctx, deps)) {
         merged = mergeKubeconfig(written.kubeconfigPath, deps.mergeTarget);
-        ctx.log.info(`merged context ${written.context} into ${merged.path}` +
-          (merged.backup ? ` (backup: ${merged.backup})` : ''));
+        ctx.log.info(
+          `merged context ${written.context} into ${merged.path}` +
+            (merged.backup ? ` (backup: ${merged.backup})` : ''),
+        );
       }
       const count = ctx.config.cluster.nodeCount;
       const timeoutMs = deps.nodesReadyTimeoutMs ?? 20 * 60_000;
       ctx.waiting(`${count} node(s) Ready`, new Date(Date.now() + timeoutMs));
-      await withKube(kubeFor, written.kubeconfigPath, written.context, ctx.log,
-        (kube) => kube.waitForNodesReady(count, { timeoutMs, signal: ctx.signal }));
+      await withKube(kubeFor, written.kubeconfigPath, written.context, ctx.log, (kube) =>
+        kube.waitForNodesReady(count, { timeoutMs, signal: ctx.signal }),
+      );
       ctx.log.info(`kubeconfig: ${written.kubeconfigPath} (context ${written.context})`);
-      return { kubeconfigPath: written.kubeconfigPath, context: written.context,
-        server: written.server, clusterId: tf.clusterId, mergedInto: merged?.path };
+      return {
+        kubeconfigPath: written.kubeconfigPath,
+        context: written.context,
+        server: written.server,
+        clusterId: tf.clusterId,
+        mergedInto: merged?.path,
+      };
     },
     async checkpoint(ctx): Promise<CheckResult> {
       const path = stateKubeconfigPath(ctx.stateDir);
@@ -146,7 +176,10 @@ export function createKubeconfigPhase(deps: KubeconfigPhaseDeps = {}): Phase {
       try {
         await withKube(kubeFor, path, contextName(ctx), ctx.log, (kube) =>
           kube.waitForNodesReady(count, {
-            timeoutMs: deps.checkpointTimeoutMs ?? 15_000, signal: ctx.signal }));
+            timeoutMs: deps.checkpointTimeoutMs ?? 15_000,
+            signal: ctx.signal,
+          }),
+        );
       } catch (err) {
         return { ok: false, detail: `API server or nodes not ready: ${(err as Error).message}` };
       }

@@ -17,7 +17,10 @@ import type { CheckResult, Outputs, Phase, PhaseContext, PlanItem } from '../eng
 import type { Kube, KubeObject } from '../kube/types.js';
 import { waitForRolloutExplained } from '../manifests/apps/diagnose.js';
 import {
-  METRICS_API_SERVICE, METRICS_SERVER_DEPLOYMENT, METRICS_SERVER_RELEASE, metricsServerChart,
+  METRICS_API_SERVICE,
+  METRICS_SERVER_DEPLOYMENT,
+  METRICS_SERVER_RELEASE,
+  metricsServerChart,
   metricsServerValues,
 } from '../manifests/monitoring/metrics-server.js';
 import { PROBE_RULES, auditProbes, describeFindings } from '../manifests/monitoring/probes.js';
@@ -45,8 +48,9 @@ function helmScope(ctx: PhaseContext, kube: Kube) {
 export function apiServiceState(svc: KubeObject | undefined): { ok: boolean; detail: string } {
   if (!svc) return { ok: false, detail: `APIService ${METRICS_API_SERVICE} does not exist` };
   type C = { type: string; status?: string; reason?: string; message?: string };
-  const cond = ((svc.status as { conditions?: C[] } | undefined)?.conditions ?? [])
-    .find((c) => c.type === 'Available');
+  const cond = ((svc.status as { conditions?: C[] } | undefined)?.conditions ?? []).find(
+    (c) => c.type === 'Available',
+  );
   if (cond?.status === 'True') {
     return { ok: true, detail: `APIService ${METRICS_API_SERVICE} Available` };
   }
@@ -57,14 +61,20 @@ export function apiServiceState(svc: KubeObject | undefined): { ok: boolean; det
 }
 
 async function waitForMetricsApi(ctx: PhaseContext, kube: Kube, timeoutMs: number) {
-  ctx.waiting(`APIService ${METRICS_API_SERVICE} to become Available`,
-    new Date(Date.now() + timeoutMs));
+  ctx.waiting(
+    `APIService ${METRICS_API_SERVICE} to become Available`,
+    new Date(Date.now() + timeoutMs),
+  );
   try {
-    await kube.waitForCondition(API_SERVICE_REF, { type: 'Available' }, {
-      timeoutMs,
-      signal: ctx.signal,
-      onProgress: (s) => ctx.log.verbose(`metrics API: ${s}`),
-    });
+    await kube.waitForCondition(
+      API_SERVICE_REF,
+      { type: 'Available' },
+      {
+        timeoutMs,
+        signal: ctx.signal,
+        onProgress: (s) => ctx.log.verbose(`metrics API: ${s}`),
+      },
+    );
   } catch (err) {
     if (!(err instanceof TodoInfraError) || err.exitCode === ExitCode.interrupted) throw err;
     const state = apiServiceState(await kube.get(API_SERVICE_REF));
@@ -88,8 +98,20 @@ export const monitoringPhase: Phase = {
   title: 'Probes, metrics and logging',
   needs: ['base'],
   runbook: [
-    'T141', 'T142', 'T143', 'T144', 'T145', 'T146', 'T147', 'T148', 'T149', 'T150', 'T151',
-    'T152', 'T153', 'T154',
+    'T141',
+    'T142',
+    'T143',
+    'T144',
+    'T145',
+    'T146',
+    'T147',
+    'T148',
+    'T149',
+    'T150',
+    'T151',
+    'T152',
+    'T153',
+    'T154',
   ],
 
   inputs(ctx) {
@@ -111,8 +133,11 @@ export const monitoringPhase: Phase = {
     const items: PlanItem[] = [];
     if (config.monitoring.metricsServer) {
       items.push(
-        { action: 'install', what: `metrics-server (helm release ${ns}/${METRICS_SERVER_RELEASE})`,
-          detail: `chart ${chart.ref} ${chart.version}` },
+        {
+          action: 'install',
+          what: `metrics-server (helm release ${ns}/${METRICS_SERVER_RELEASE})`,
+          detail: `chart ${chart.ref} ${chart.version}`,
+        },
         { action: 'wait', what: `rollout of ${ns}/${METRICS_SERVER_DEPLOYMENT}` },
         { action: 'wait', what: `APIService ${METRICS_API_SERVICE} Available` },
       );
@@ -137,13 +162,20 @@ export const monitoringPhase: Phase = {
         timeoutMs,
       });
       revision = release.revision;
-      ctx.log.info(`${METRICS_SERVER_RELEASE}: revision ${release.revision} ` +
-        `(${release.changed ? 'installed/upgraded' : 'unchanged'})`);
+      ctx.log.info(
+        `${METRICS_SERVER_RELEASE}: revision ${release.revision} ` +
+          `(${release.changed ? 'installed/upgraded' : 'unchanged'})`,
+      );
       ctx.step(`rollout of ${METRICS_SERVER_DEPLOYMENT}`);
-      ctx.waiting(`rollout of ${ns}/${METRICS_SERVER_DEPLOYMENT}`,
-        new Date(Date.now() + timeoutMs));
-      await waitForRolloutExplained(kube, ns, METRICS_SERVER_DEPLOYMENT,
-        { timeoutMs, signal: ctx.signal, phase: 'monitoring' });
+      ctx.waiting(
+        `rollout of ${ns}/${METRICS_SERVER_DEPLOYMENT}`,
+        new Date(Date.now() + timeoutMs),
+      );
+      await waitForRolloutExplained(kube, ns, METRICS_SERVER_DEPLOYMENT, {
+        timeoutMs,
+        signal: ctx.signal,
+        phase: 'monitoring',
+      });
       ctx.step('metrics API');
       await waitForMetricsApi(ctx, kube, timeoutMs);
     } else {
@@ -153,8 +185,9 @@ export const monitoringPhase: Phase = {
     ctx.step('health probes');
     const audit = await auditProbes(kube, config.apps.namespace);
     if (audit.deployments.length === 0) {
-      ctx.log.info(`no Deployments in ${config.apps.namespace} yet; ` +
-        'probes are audited once they exist');
+      ctx.log.info(
+        `no Deployments in ${config.apps.namespace} yet; ` + 'probes are audited once they exist',
+      );
     } else if (audit.findings.length > 0) {
       ctx.log.warn(`probe problems: ${describeFindings(audit.findings)}`);
     } else {
@@ -180,10 +213,14 @@ export const monitoringPhase: Phase = {
         const detail = `helm release ${ns}/${METRICS_SERVER_RELEASE} is not deployed`;
         return { ok: false, detail };
       }
-      const dep = await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment',
-        name: METRICS_SERVER_DEPLOYMENT, namespace: ns });
-      const available = (dep?.status as { availableReplicas?: number } | undefined)
-        ?.availableReplicas ?? 0;
+      const dep = await kube.get({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        name: METRICS_SERVER_DEPLOYMENT,
+        namespace: ns,
+      });
+      const available =
+        (dep?.status as { availableReplicas?: number } | undefined)?.availableReplicas ?? 0;
       if (available < 1) {
         const detail = `Deployment ${ns}/${METRICS_SERVER_DEPLOYMENT} has no available replica`;
         return { ok: false, detail };
@@ -196,9 +233,11 @@ export const monitoringPhase: Phase = {
     if (audit.findings.length > 0) {
       return { ok: false, detail: `health probes: ${describeFindings(audit.findings)}` };
     }
-    notes.push(audit.deployments.length === 0
-      ? `no Deployments in ${config.apps.namespace} to audit yet`
-      : `liveness /health and readiness /ready correct in ${audit.deployments.join(', ')}`);
+    notes.push(
+      audit.deployments.length === 0
+        ? `no Deployments in ${config.apps.namespace} to audit yet`
+        : `liveness /health and readiness /ready correct in ${audit.deployments.join(', ')}`,
+    );
     return { ok: true, detail: notes.join('; ') };
   },
 

@@ -76,9 +76,10 @@ export const pipelinePhase: Phase = {
     return planned(ctx.config).map((f) => ({
       action: 'write',
       what: f.absolute,
-      detail: f.path === README_PATH && f.state !== 'create'
-        ? `${f.state} (only the todo-infra:pipeline section)`
-        : f.state,
+      detail:
+        f.path === README_PATH && f.state !== 'create'
+          ? `${f.state} (only the todo-infra:pipeline section)`
+          : f.state,
     }));
   },
 
@@ -96,8 +97,10 @@ export const pipelinePhase: Phase = {
       written.push(f.path);
       ctx.log.info(`${f.state === 'create' ? 'wrote' : 'updated'} ${f.absolute}`);
     }
-    ctx.log.info('Commit .github/workflows/ and infrastructure/README.md to the application ' +
-      'repository, then create the secrets and variables the README lists.');
+    ctx.log.info(
+      'Commit .github/workflows/ and infrastructure/README.md to the application ' +
+        'repository, then create the secrets and variables the README lists.',
+    );
     return { outDir: outDir(ctx.config), files: files.map((f) => f.path), written };
   },
 

@@ -30,30 +30,47 @@ export interface RegistryPhaseDeps {
 const repositories = (ctx: PhaseContext) => Object.values(ctx.config.registry.repositories);
 
 function secretRef(ctx: PhaseContext): ObjectRef {
-  return { apiVersion: 'v1', kind: 'Secret', name: ctx.config.registry.pullSecretName,
-    namespace: ctx.config.apps.namespace };
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    name: ctx.config.registry.pullSecretName,
+    namespace: ctx.config.apps.namespace,
+  };
 }
 
 function session(ctx: PhaseContext, deps: RegistryPhaseDeps): OciSession {
   const tf = ctx.outputsOf<TerraformOutputs>('terraform');
-  return openSession({ ...sessionOptions(ctx.config, ctx.log),
-    ...(tf?.region ? { region: tf.region } : {}), retry: deps.retry, signal: ctx.signal });
+  return openSession({
+    ...sessionOptions(ctx.config, ctx.log),
+    ...(tf?.region ? { region: tf.region } : {}),
+    retry: deps.retry,
+    signal: ctx.signal,
+  });
 }
 
 /** Where the repositories go: the compartment terraform used, else the configured one. */
 function compartment(ctx: PhaseContext, s: OciSession): string {
-  return ctx.outputsOf<TerraformOutputs>('terraform')?.compartmentId ??
-    ctx.config.oci.compartmentId ?? s.auth.tenancyId;
+  return (
+    ctx.outputsOf<TerraformOutputs>('terraform')?.compartmentId ??
+    ctx.config.oci.compartmentId ??
+    s.auth.tenancyId
+  );
 }
 
-async function registryPassword(ctx: PhaseContext, s: OciSession, host: string,
-  username: string): Promise<string | undefined> {
+async function registryPassword(
+  ctx: PhaseContext,
+  s: OciSession,
+  host: string,
+  username: string,
+): Promise<string | undefined> {
   const r = ctx.config.registry;
   if (!r.createAuthToken) return ctx.secret('registryToken');
   const kube = await ctx.kube();
   if (pullSecretLogin(await kube.get(secretRef(ctx)), host) === username) {
-    ctx.log.info(`pull secret ${r.pullSecretName} already logs in as ${username}; keeping it ` +
-      '(OCI allows two auth tokens per user — delete the Secret to rotate)');
+    ctx.log.info(
+      `pull secret ${r.pullSecretName} already logs in as ${username}; keeping it ` +
+        '(OCI allows two auth tokens per user — delete the Secret to rotate)',
+    );
     return undefined;
   }
   ctx.step('creating an OCIR auth token');
@@ -68,8 +85,8 @@ export function createRegistryPhase(deps: RegistryPhaseDeps = {}): Phase {
     runbook: ['T031–T035'],
     cloudOnly: true,
     inputs: (ctx) => ({
-      compartmentId: ctx.outputsOf<TerraformOutputs>('terraform')?.compartmentId ??
-        ctx.config.oci.compartmentId,
+      compartmentId:
+        ctx.outputsOf<TerraformOutputs>('terraform')?.compartmentId ?? ctx.config.oci.compartmentId,
       region: ctx.outputsOf<TerraformOutputs>('terraform')?.region ?? ctx.config.oci.region,
       registry: { ...ctx.config.registry },
       appNamespace: ctx.config.apps.namespace,
@@ -79,14 +96,25 @@ export function createRegistryPhase(deps: RegistryPhaseDeps = {}): Phase {
         : ctx.config.secrets.registryToken,
     }),
     plan: async (ctx) => [
-      ...repositories(ctx).map((name) => ({ action: 'create' as const,
-        what: `OCIR repository ${name}`, detail: 'private; kept if it exists' })),
+      ...repositories(ctx).map((name) => ({
+        action: 'create' as const,
+        what: `OCIR repository ${name}`,
+        detail: 'private; kept if it exists',
+      })),
       ...(ctx.config.registry.createAuthToken
-        ? [{ action: 'create' as const, what: 'OCIR auth token for the profile user',
-          detail: 'unless the pull secret already holds one' }]
+        ? [
+            {
+              action: 'create' as const,
+              what: 'OCIR auth token for the profile user',
+              detail: 'unless the pull secret already holds one',
+            },
+          ]
         : []),
-      { action: 'apply', what: `Secret ${ctx.config.apps.namespace}/` +
-        `${ctx.config.registry.pullSecretName}`, detail: 'kubernetes.io/dockerconfigjson' },
+      {
+        action: 'apply',
+        what: `Secret ${ctx.config.apps.namespace}/` + `${ctx.config.registry.pullSecretName}`,
+        detail: 'kubernetes.io/dockerconfigjson',
+      },
     ],
     async run(ctx) {
       const s = session(ctx, deps);
@@ -95,7 +123,7 @@ export function createRegistryPhase(deps: RegistryPhaseDeps = {}): Phase {
       ctx.step(`repositories in ${host}/${namespace}`);
       const repos = await ensureRepositories(s, compartment(ctx, s), repositories(ctx));
       for (const r of repos) ctx.log.info(`repository ${r.name}: ${r.action}`);
-      const username = ctx.config.registry.username ?? await ocirUsername(s, namespace);
+      const username = ctx.config.registry.username ?? (await ocirUsername(s, namespace));
       const password = await registryPassword(ctx, s, host, username);
       if (password) {
         ctx.step(`pull secret ${ctx.config.registry.pullSecretName}`);
@@ -123,12 +151,19 @@ export function createRegistryPhase(deps: RegistryPhaseDeps = {}): Phase {
       const secret = await (await ctx.kube()).get(ref);
       const login = pullSecretLogin(secret, host);
       if (!login) {
-        return { ok: false, detail: secret
-          ? `Secret ${ref.namespace}/${ref.name} has no login for ${host}`
-          : `Secret ${ref.namespace}/${ref.name} does not exist` };
+        return {
+          ok: false,
+          detail: secret
+            ? `Secret ${ref.namespace}/${ref.name} has no login for ${host}`
+            : `Secret ${ref.namespace}/${ref.name} does not exist`,
+        };
       }
-      return { ok: true, detail: `${repositories(ctx).length} repositories; ` +
-        `Secret ${ref.namespace}/${ref.name} logs in to ${host} as ${login}` };
+      return {
+        ok: true,
+        detail:
+          `${repositories(ctx).length} repositories; ` +
+          `Secret ${ref.namespace}/${ref.name} logs in to ${host} as ${login}`,
+      };
     },
   };
 }

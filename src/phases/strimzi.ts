@@ -7,11 +7,7 @@ import { helmStatus, helmUpgradeInstall } from '../adapters/helm.js';
 import type { Config } from '../config/schema.js';
 import type { CheckResult, Outputs, Phase, PhaseContext, PlanItem } from '../engine/phase.js';
 import { crdEstablished, deploymentReady } from '../manifests/kafka/checks.js';
-import {
-  OPERATOR_DEPLOYMENT,
-  OPERATOR_RELEASE,
-  STRIMZI_CRDS,
-} from '../manifests/kafka/names.js';
+import { OPERATOR_DEPLOYMENT, OPERATOR_RELEASE, STRIMZI_CRDS } from '../manifests/kafka/names.js';
 import { strimziValues } from '../manifests/kafka/operator-values.js';
 import { renderStrimzi } from '../manifests/kafka/render.js';
 

@@ -96,9 +96,10 @@ export function createTerraformPhase(deps: TerraformPhaseDeps = {}): Phase {
     async plan(ctx): Promise<PlanItem[]> {
       const dir = terraformDir(ctx.stateDir);
       const backend = ctx.config.terraform.backend;
-      const state = backend.type === 'local'
-        ? join(dir, 'terraform.tfstate')
-        : `oci://${backend.bucket}@${backend.namespace}/${backend.key}`;
+      const state =
+        backend.type === 'local'
+          ? join(dir, 'terraform.tfstate')
+          : `oci://${backend.bucket}@${backend.namespace}/${backend.key}`;
       const creates = Object.values(MODULE_RESOURCES)
         .map((describe) => describe(ctx.config))
         .filter((what): what is string => what !== undefined)

@@ -21,10 +21,19 @@ import { deploymentReady } from '../manifests/kafka/checks.js';
 import { renderWorkers, WORKERS_DIR } from '../manifests/workers/render.js';
 import { ensureSidecars, rollout } from '../manifests/workers/rollout.js';
 import { checkWorkers, workerSubscriptions } from '../manifests/workers/subscriptions.js';
-import { podsWithoutSidecar, pruneWorkers, subscriptionDrift, wiringProblems,
-  workerPods } from '../manifests/workers/verify.js';
-import { enabledWorkers, workerDeployment, workerImage,
-  workerServiceAccount } from '../manifests/workers/workload.js';
+import {
+  podsWithoutSidecar,
+  pruneWorkers,
+  subscriptionDrift,
+  wiringProblems,
+  workerPods,
+} from '../manifests/workers/verify.js';
+import {
+  enabledWorkers,
+  workerDeployment,
+  workerImage,
+  workerServiceAccount,
+} from '../manifests/workers/workload.js';
 
 export interface WorkersOutputs extends Outputs {
   namespace: string;
@@ -48,8 +57,13 @@ export function workerObjects(config: Config, registry: RegistryOutputs | undefi
   const out: KubeObject[] = [];
   for (const w of workers) {
     if (ownSa) out.push(workerServiceAccount(config, w));
-    out.push(workerDeployment(config, w, { image, pullSecret,
-      serviceAccount: ownSa ? w.appId : undefined }));
+    out.push(
+      workerDeployment(config, w, {
+        image,
+        pullSecret,
+        serviceAccount: ownSa ? w.appId : undefined,
+      }),
+    );
   }
   return [...out, ...workerSubscriptions(config)];
 }
@@ -60,27 +74,53 @@ const daprActive = (ctx: Pick<PhaseContext, 'outputsOf'>) => ctx.outputsOf('dapr
 const running = (config: Config) => enabledWorkers(config).filter((w) => w.replicas > 0);
 const topicsOf = (config: Config) => enabledWorkers(config).flatMap((w) => w.topics);
 
-const CONSUMPTION_NOT_VERIFIED = 'event consumption (T128, T140): needs a running daprd and ' +
+const CONSUMPTION_NOT_VERIFIED =
+  'event consumption (T128, T140): needs a running daprd and ' +
   `Kafka; see ${WORKERS_DIR}/README.md for the real-cluster check`;
 
 async function checkWiring(ctx: PhaseContext, kube: Kube): Promise<void> {
   const problems = await wiringProblems(kube, ctx.config, topicsOf(ctx.config));
   if (problems.length === 0) return;
-  throw new TodoInfraError('WORKERS_WIRING',
-    'the workers would subscribe to something that does not exist', {
-      phase: 'workers', source: 'environment',
+  throw new TodoInfraError(
+    'WORKERS_WIRING',
+    'the workers would subscribe to something that does not exist',
+    {
+      phase: 'workers',
+      source: 'environment',
       details: problems.map((p) => `${p.what} (${p.fix})`),
-      hint: 'Dapr would start the workers without error and deliver nothing; fix the named ' +
+      hint:
+        'Dapr would start the workers without error and deliver nothing; fix the named ' +
         'resources, then re-run `todo-infra phase workers`.',
-    });
+    },
+  );
 }
 
 export const workersPhase: Phase = {
   id: 'workers',
   title: 'Event workers and subscriptions',
   needs: ['apps', 'kafka', 'dapr'],
-  runbook: ['T121', 'T122', 'T123', 'T124', 'T125', 'T126', 'T127', 'T128', 'T129', 'T130',
-    'T131', 'T132', 'T133', 'T134', 'T135', 'T136', 'T137', 'T138', 'T139', 'T140'],
+  runbook: [
+    'T121',
+    'T122',
+    'T123',
+    'T124',
+    'T125',
+    'T126',
+    'T127',
+    'T128',
+    'T129',
+    'T130',
+    'T131',
+    'T132',
+    'T133',
+    'T134',
+    'T135',
+    'T136',
+    'T137',
+    'T138',
+    'T139',
+    'T140',
+  ],
 
   inputs(ctx) {
     return { objects: workerObjects(ctx.config, registryOf(ctx)), dapr: daprActive(ctx) };
@@ -89,15 +129,33 @@ export const workersPhase: Phase = {
   async plan(ctx): Promise<PlanItem[]> {
     const { config } = ctx;
     const items: PlanItem[] = workerObjects(config, registryOf(ctx)).map((o) => ({
-      action: 'apply', what: `${o.kind} ${o.metadata.namespace}/${o.metadata.name}` }));
-    items.push({ action: 'check', what: `pub/sub Component ${config.dapr.pubsubName} and ` +
-      `KafkaTopics ${[...new Set(topicsOf(config))].join(', ')}` });
-    items.push({ action: 'delete', what: 'worker Deployments and Subscriptions no longer in ' +
-      'the config' });
-    items.push({ action: 'wait', what: `rollouts of ${running(config).map((w) => w.appId)
-      .join(', ') || 'no worker'}` });
-    items.push({ action: 'check', what: daprActive(ctx) ? 'every worker pod runs daprd'
-      : 'Dapr sidecars (once the dapr phase has run)' });
+      action: 'apply',
+      what: `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`,
+    }));
+    items.push({
+      action: 'check',
+      what:
+        `pub/sub Component ${config.dapr.pubsubName} and ` +
+        `KafkaTopics ${[...new Set(topicsOf(config))].join(', ')}`,
+    });
+    items.push({
+      action: 'delete',
+      what: 'worker Deployments and Subscriptions no longer in ' + 'the config',
+    });
+    items.push({
+      action: 'wait',
+      what: `rollouts of ${
+        running(config)
+          .map((w) => w.appId)
+          .join(', ') || 'no worker'
+      }`,
+    });
+    items.push({
+      action: 'check',
+      what: daprActive(ctx)
+        ? 'every worker pod runs daprd'
+        : 'Dapr sidecars (once the dapr phase has run)',
+    });
     return items;
   },
 
@@ -158,8 +216,12 @@ async function checkWorkersState(ctx: PhaseContext): Promise<CheckResult> {
   const kube = await ctx.kube();
   const dapr = daprActive(ctx);
   for (const w of enabledWorkers(config)) {
-    const dep = await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: w.appId,
-      namespace: ns });
+    const dep = await kube.get({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: w.appId,
+      namespace: ns,
+    });
     if (!dep) return { ok: false, detail: `Deployment ${ns}/${w.appId} is missing` };
     if (w.replicas === 0) continue;
     if (!deploymentReady(dep)) {
@@ -174,8 +236,12 @@ async function checkWorkersState(ctx: PhaseContext): Promise<CheckResult> {
   }
   const subs = workerSubscriptions(config);
   for (const s of subs) {
-    const live = await kube.get({ apiVersion: s.apiVersion, kind: s.kind, name: s.metadata.name,
-      namespace: ns });
+    const live = await kube.get({
+      apiVersion: s.apiVersion,
+      kind: s.kind,
+      name: s.metadata.name,
+      namespace: ns,
+    });
     const drift = subscriptionDrift(s, live);
     if (drift) return { ok: false, detail: `Subscription ${ns}/${s.metadata.name}: ${drift}` };
   }
@@ -187,14 +253,22 @@ async function checkWorkersState(ctx: PhaseContext): Promise<CheckResult> {
     `${subs.length} Subscription(s) as configured`,
     `pub/sub Component ${config.dapr.pubsubName} and topics present`,
   ].filter((s) => s !== '');
-  const unverified = [dapr ? '' : 'Dapr sidecars (the dapr phase has not recorded a run)',
-    CONSUMPTION_NOT_VERIFIED].filter((s) => s !== '');
+  const unverified = [
+    dapr ? '' : 'Dapr sidecars (the dapr phase has not recorded a run)',
+    CONSUMPTION_NOT_VERIFIED,
+  ].filter((s) => s !== '');
   return { ok: true, detail: `${verified.join('; ')}. Not verified: ${unverified.join('; ')}` };
 }
 
 /** Without a registry in the config, rendered images name placeholders the user replaces. */
 function renderable(config: Config): Config {
   const r = config.registry;
-  return { ...config, registry: { ...r, host: r.host ?? 'REGISTRY_HOST',
-    namespace: r.namespace ?? 'REGISTRY_NAMESPACE' } };
+  return {
+    ...config,
+    registry: {
+      ...r,
+      host: r.host ?? 'REGISTRY_HOST',
+      namespace: r.namespace ?? 'REGISTRY_NAMESPACE',
+    },
+  };
 }

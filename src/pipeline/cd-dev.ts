@@ -7,7 +7,11 @@ import type { Config } from '../config/schema.js';
 import { uses } from './actions.js';
 import { checkoutStep } from './ci.js';
 import {
-  IMAGE_PREFIX, deployEnv, deploySteps, ocirLoginStep, requireVarsStep,
+  IMAGE_PREFIX,
+  deployEnv,
+  deploySteps,
+  ocirLoginStep,
+  requireVarsStep,
 } from './deploy-steps.js';
 import { imageMatrix } from './images.js';
 import { BASH_DEFAULTS, RUNNER, type Job, type Workflow } from './workflow.js';

@@ -7,7 +7,11 @@
 // previous revision before the job fails.
 import type { Config } from '../config/schema.js';
 import {
-  IMAGE_PREFIX, deployEnv, deploySteps, ocirLoginStep, requireVarsStep,
+  IMAGE_PREFIX,
+  deployEnv,
+  deploySteps,
+  ocirLoginStep,
+  requireVarsStep,
 } from './deploy-steps.js';
 import { images } from './images.js';
 import { imagesExistScript, validateTagScript } from './scripts.js';

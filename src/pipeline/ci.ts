@@ -46,9 +46,10 @@ const INSTALL_NODE_DEPS = [
 /** Lint and test one component; undefined when the config gives it neither command. */
 function componentJob(name: ComponentName, config: Config): Job | undefined {
   const comp = config.pipeline.components[name];
-  const commands = [['Lint', comp.lint], ['Test', comp.test]].filter(
-    (c): c is [string, string] => typeof c[1] === 'string' && c[1].trim() !== '',
-  );
+  const commands = [
+    ['Lint', comp.lint],
+    ['Test', comp.test],
+  ].filter((c): c is [string, string] => typeof c[1] === 'string' && c[1].trim() !== '');
   if (commands.length === 0) return undefined;
   const steps: Step[] = [checkoutStep];
   if (usesNode(commands.map((c) => c[1]))) {

@@ -44,7 +44,11 @@ export const KUBECTL_NEEDS: Record<string, Permission[]> = {
  * cross-check test read this; the workflows' scripts are checked against it.
  */
 export const DEPLOYER_PERMISSIONS: readonly Permission[] = [
-  dep('get'), dep('list'), dep('watch'), dep('patch'), rs('list'),
+  dep('get'),
+  dep('list'),
+  dep('watch'),
+  dep('patch'),
+  rs('list'),
 ];
 
 /** The same permissions grouped as Role rules. */
@@ -52,8 +56,11 @@ export function deployerRules(): RbacRule[] {
   const byResource = new Map<string, RbacRule>();
   for (const p of DEPLOYER_PERMISSIONS) {
     const key = `${p.apiGroup}/${p.resource}`;
-    const rule = byResource.get(key) ??
-      { apiGroups: [p.apiGroup], resources: [p.resource], verbs: [] };
+    const rule = byResource.get(key) ?? {
+      apiGroups: [p.apiGroup],
+      resources: [p.resource],
+      verbs: [],
+    };
     rule.verbs.push(p.verb);
     byResource.set(key, rule);
   }

@@ -22,11 +22,16 @@ export function credentialsDoc(config: Config, host: string | undefined): string
     '',
     `**\`${VARS.registry}\`**: ` +
       (host ? `\`${host}\` for this config.` : 'the region key in lower case, then `.ocir.io`:'),
-    ...(host ? [] : ['', ...fence(
-      `key=$(oci iam region list --query "data[?name=='${region}'].key | [0]" --raw-output)`,
-      `gh variable set ${VARS.registry} \\`,
-      `  --body "$(echo "$key" | tr '[:upper:]' '[:lower:]').ocir.io"`,
-    )]),
+    ...(host
+      ? []
+      : [
+          '',
+          ...fence(
+            `key=$(oci iam region list --query "data[?name=='${region}'].key | [0]" --raw-output)`,
+            `gh variable set ${VARS.registry} \\`,
+            `  --body "$(echo "$key" | tr '[:upper:]' '[:lower:]').ocir.io"`,
+          ),
+        ]),
     '',
     `**\`${VARS.namespace}\`**: ` +
       (ns ? `\`${ns}\` for this config.` : "the tenancy's Object Storage namespace:"),
@@ -55,9 +60,9 @@ export function credentialsDoc(config: Config, host: string | undefined): string
     ...fence(
       'oci ce cluster create-kubeconfig --cluster-id <cluster OCID> --file ./oke-ci.kubeconfig \\',
       `  --region ${region} --token-version 2.0.0 --kube-endpoint PUBLIC_ENDPOINT`,
-      "kubectl config view --kubeconfig ./oke-ci.kubeconfig --raw \\",
+      'kubectl config view --kubeconfig ./oke-ci.kubeconfig --raw \\',
       `  -o jsonpath='{.clusters[0].cluster.server}' | gh secret set ${SECRETS.apiServer}`,
-      "kubectl config view --kubeconfig ./oke-ci.kubeconfig --raw \\",
+      'kubectl config view --kubeconfig ./oke-ci.kubeconfig --raw \\',
       "  -o jsonpath='{.clusters[0].cluster.certificate-authority-data}' \\",
       `  | gh secret set ${SECRETS.caData}`,
       'rm ./oke-ci.kubeconfig',

@@ -45,9 +45,12 @@ export function pipelineReadmeSection(config: Config, workflows: WorkflowTexts):
     const by = readers(r.name, r.kind, workflows).join(', ');
     return `| \`${r.name}\` | ${r.kind} | ${by} | ${r.holds} |`;
   });
-  const perms = DEPLOYER_PERMISSIONS.map((p) =>
-    `| \`${p.apiGroup}\` | \`${p.resource}\` | \`${p.verb}\` |`);
-  const targets = deployTargets(config).map((t) => `\`${t.deployment}\``).join(', ');
+  const perms = DEPLOYER_PERMISSIONS.map(
+    (p) => `| \`${p.apiGroup}\` | \`${p.resource}\` | \`${p.verb}\` |`,
+  );
+  const targets = deployTargets(config)
+    .map((t) => `\`${t.deployment}\``)
+    .join(', ');
   const sa = CI_SERVICE_ACCOUNT;
   return [
     BEGIN,

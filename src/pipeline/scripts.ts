@@ -13,16 +13,18 @@ import type { DeployTarget } from './deployer.js';
 const CHANGED = '"${RUNNER_TEMP}/changed-deployments"';
 
 export function requireVarsScript(names: string[]): string {
-  return [
-    'missing=0',
-    `for name in ${names.join(' ')}; do`,
-    '  if [ -z "${!name:-}" ]; then',
-    '    echo "::error::variable ${name} is not set; see infrastructure/README.md"',
-    '    missing=1',
-    '  fi',
-    'done',
-    'exit "${missing}"',
-  ].join('\n') + '\n';
+  return (
+    [
+      'missing=0',
+      `for name in ${names.join(' ')}; do`,
+      '  if [ -z "${!name:-}" ]; then',
+      '    echo "::error::variable ${name} is not set; see infrastructure/README.md"',
+      '    missing=1',
+      '  fi',
+      'done',
+      'exit "${missing}"',
+    ].join('\n') + '\n'
+  );
 }
 
 /**

@@ -59,7 +59,7 @@ export const REFS: RefDoc[] = [
   {
     name: SECRETS.saToken,
     kind: 'secret',
-    holds: "a token of the CI/CD ServiceAccount, bound to the deployer Role",
+    holds: 'a token of the CI/CD ServiceAccount, bound to the deployer Role',
   },
 ];
 

@@ -27,7 +27,9 @@ export interface BackendPlan {
 /** An HCL string literal; `${` and `%{` are escaped so values are never templates. */
 export function hclString(value: string): string {
   // Function replacements: in a replacement string `$$` would itself mean a single `$`.
-  return JSON.stringify(value).replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
+  return JSON.stringify(value)
+    .replace(/\$\{/g, () => '$${')
+    .replace(/%\{/g, () => '%%{');
 }
 
 function block(type: string, attrs: [string, string | boolean | Record<string, string>][]): string {

@@ -58,8 +58,13 @@ export const PATTERNS: readonly Pattern[] = [
     },
     hint: (out, ctx) =>
       'Another terraform run holds the state. Wait for it to finish; if none is running (a run ' +
-      'was killed), release the lock with `terraform -chdir=' + ctx.workDir + ' force-unlock ' +
-      (lockId(out) ?? '<lock ID>') + '` and resume with ' + RESUME + '.',
+      'was killed), release the lock with `terraform -chdir=' +
+      ctx.workDir +
+      ' force-unlock ' +
+      (lockId(out) ?? '<lock ID>') +
+      '` and resume with ' +
+      RESUME +
+      '.',
   },
   {
     code: 'TF_BACKEND_CHANGED',
@@ -69,7 +74,8 @@ export const PATTERNS: readonly Pattern[] = [
     hint: (_out, ctx) =>
       `Move the existing state to the new backend with \`terraform -chdir=${ctx.workDir} ` +
       'init -migrate-state`, or restore the previous terraform.backend; then resume with ' +
-      RESUME + '.',
+      RESUME +
+      '.',
   },
   {
     code: 'TF_OUT_OF_CAPACITY',
@@ -108,7 +114,8 @@ export const PATTERNS: readonly Pattern[] = [
       'Always Free allows 2 A1 OCPUs and 12 GB in total across the tenancy; other instances ' +
       'count too. `todo-infra check` shows what is used per availability domain. Free capacity ' +
       '(or lower cluster.nodeCount / ocpusPerNode / memoryGbPerNode), then resume with ' +
-      RESUME + '.',
+      RESUME +
+      '.',
   },
   {
     code: 'TF_NOT_AUTHORIZED',

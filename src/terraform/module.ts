@@ -55,7 +55,11 @@ export function moduleFiles(dir: string): string[] {
 export function moduleHash(dir: string): string {
   const hash = createHash('sha256');
   for (const name of moduleFiles(dir)) {
-    hash.update(name).update('\0').update(readFileSync(join(dir, name))).update('\0');
+    hash
+      .update(name)
+      .update('\0')
+      .update(readFileSync(join(dir, name)))
+      .update('\0');
   }
   return hash.digest('hex');
 }

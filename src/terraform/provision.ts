@@ -6,8 +6,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { TodoInfraError } from '../core/errors.js';
 import {
-  adsFromState, backoffMs, capacityExhausted, DEFAULT_CAPACITY_POLICY, interruptedError,
-  nextPlacement, sleep,
+  adsFromState,
+  backoffMs,
+  capacityExhausted,
+  DEFAULT_CAPACITY_POLICY,
+  interruptedError,
+  nextPlacement,
+  sleep,
   type CapacityPolicy,
 } from './capacity.js';
 import { providerHomeEnv } from './account.js';

@@ -40,8 +40,11 @@ export function namePrefix(clusterName: string): string {
  * configured subnet (10.0.2.0/28 for the default layout, the module's own default).
  */
 export function apiSubnetCidr(network: Config['network']): string {
-  const [vcn, pub, priv] = [network.vcnCidr, network.publicSubnetCidr, network.privateSubnetCidr]
-    .map(parseCidr);
+  const [vcn, pub, priv] = [
+    network.vcnCidr,
+    network.publicSubnetCidr,
+    network.privateSubnetCidr,
+  ].map(parseCidr);
   if (typeof vcn !== 'object' || typeof pub !== 'object' || typeof priv !== 'object') {
     const hint = 'Fix network.* in the config file.';
     throw usageError('TERRAFORM_NETWORK', 'network CIDRs are invalid', hint);

@@ -14,17 +14,33 @@ const cluster = useCluster();
 const SECRET = 'postgres://todo:Cli-SuperSecret123-x9@db.internal:5432/todo';
 const P = 'clit';
 const cwd = workDir();
-writeFileSync(join(cwd, 'todo-infra.yaml'), [
-  'target: existing',
-  'registry:', '  namespace: mytenancy',
-  `apps:`, `  namespace: ${P}-app`,
-  `ingress:`, `  namespace: ${P}-ing`, `  className: ${P}-nginx`,
-  `kafka:`, `  namespace: ${P}-kafka`,
-  `dapr:`, `  namespace: ${P}-dapr`,
-  `monitoring:`, `  namespace: ${P}-mon`,
-].join('\n'));
+writeFileSync(
+  join(cwd, 'todo-infra.yaml'),
+  [
+    'target: existing',
+    'registry:',
+    '  namespace: mytenancy',
+    `apps:`,
+    `  namespace: ${P}-app`,
+    `ingress:`,
+    `  namespace: ${P}-ing`,
+    `  className: ${P}-nginx`,
+    `kafka:`,
+    `  namespace: ${P}-kafka`,
+    `dapr:`,
+    `  namespace: ${P}-dapr`,
+    `monitoring:`,
+    `  namespace: ${P}-mon`,
+  ].join('\n'),
+);
 const env = { TODO_INFRA_DB_CONNECTION_STRING: SECRET };
-const base = (...extra: string[]) => ['--kubeconfig', cluster.kubeconfigPath, ...extra, 'phase', 'base'];
+const base = (...extra: string[]) => [
+  '--kubeconfig',
+  cluster.kubeconfigPath,
+  ...extra,
+  'phase',
+  'base',
+];
 
 afterAll(async () => {
   for (const ns of ['app', 'ing', 'kafka', 'dapr', 'mon']) {
@@ -35,14 +51,19 @@ afterAll(async () => {
 function expectNoSecret(what: string, text: string | Buffer) {
   const s = text.toString();
   expect(s.includes('Cli-SuperSecret123'), `${what} contains the secret`).toBe(false);
-  expect(s.includes(Buffer.from(SECRET).toString('base64')), `${what} contains it base64-encoded`).toBe(false);
+  expect(
+    s.includes(Buffer.from(SECRET).toString('base64')),
+    `${what} contains it base64-encoded`,
+  ).toBe(false);
 }
 
 describe('phase base through the CLI on a real API server', () => {
   it('stores the secret in the cluster and nowhere else', async () => {
     const r = await runCli(['-vv', ...base()], { cwd, env });
     expect(r.code, r.stderr).toBe(0);
-    const secret = await cluster.client().json('GET', `/api/v1/namespaces/${P}-app/secrets/db-credentials`);
+    const secret = await cluster
+      .client()
+      .json('GET', `/api/v1/namespaces/${P}-app/secrets/db-credentials`);
     expect(Buffer.from(secret.data['connection-string'], 'base64').toString()).toBe(SECRET);
     expectNoSecret('stdout', r.stdout);
     expectNoSecret('stderr', r.stderr);
@@ -54,7 +75,10 @@ describe('phase base through the CLI on a real API server', () => {
     const r = await runCli(['-o', 'json', ...base()], { cwd, env });
     expect(r.code, r.stderr).toBe(0);
     const events = ndjson(r.stdout);
-    expect(events.find((e) => e.type === 'phase-skip')).toMatchObject({ phase: 'base', reason: 'unchanged' });
+    expect(events.find((e) => e.type === 'phase-skip')).toMatchObject({
+      phase: 'base',
+      reason: 'unchanged',
+    });
     expect(events.some((e) => e.type === 'phase-start')).toBe(false);
   });
 
@@ -66,7 +90,9 @@ describe('phase base through the CLI on a real API server', () => {
     await cluster.client().json('DELETE', `${quotas}/${name}`);
     const r = await runCli(['-o', 'json', ...base()], { cwd, env });
     expect(r.code, r.stderr).toBe(0);
-    const types = ndjson(r.stdout).filter((e) => e.phase === 'base').map((e) => e.type);
+    const types = ndjson(r.stdout)
+      .filter((e) => e.phase === 'base')
+      .map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['phase-start', 'phase-finish']));
     expect(types).not.toContain('phase-skip');
     expect((await cluster.client().request('GET', `${quotas}/${name}`)).status).toBe(200);

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ndjson, ROOT, runCli, workDir } from './helpers.ts';
 
-const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const version = (
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }
+).version;
 
 describe('help and version', () => {
   it('--help lists every command and exits 0', async () => {
@@ -14,7 +16,14 @@ describe('help and version', () => {
     for (const cmd of ['up', 'check', 'phase', 'phases', 'render', 'status', 'config']) {
       expect(r.stdout).toMatch(new RegExp(`^  ${cmd}\\b`, 'm'));
     }
-    for (const flag of ['--output', '--verbose', '--state-dir', '--kubeconfig', '--context', '--config']) {
+    for (const flag of [
+      '--output',
+      '--verbose',
+      '--state-dir',
+      '--kubeconfig',
+      '--context',
+      '--config',
+    ]) {
       expect(r.stdout).toContain(flag);
     }
   });
@@ -81,7 +90,10 @@ describe('bad configuration', () => {
   it('exits 2, lists each problem on stderr, and writes no journal or lock', async () => {
     const cwd = workDir();
     writeFileSync(join(cwd, 'todo-infra.yaml'), bad);
-    const r = await runCli(['up'], { cwd, env: { TODO_INFRA_REGISTRY_NAMESPACE: 'ns', TODO_INFRA_DAPR_HA: 'maybe' } });
+    const r = await runCli(['up'], {
+      cwd,
+      env: { TODO_INFRA_REGISTRY_NAMESPACE: 'ns', TODO_INFRA_DAPR_HA: 'maybe' },
+    });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     for (const problem of [
@@ -91,7 +103,8 @@ describe('bad configuration', () => {
       /^ {2}network\.privateSubnetCidr: .*overlaps/m,
       /^ {2}oci\.compartmentId: must be an OCID/m,
       /^ {2}dapr\.ha \(from TODO_INFRA_DAPR_HA\): must be true or false/m,
-    ]) expect(r.stderr).toMatch(problem);
+    ])
+      expect(r.stderr).toMatch(problem);
     expect(r.stderr).toMatch(/Nothing was changed/);
     expect(existsSync(join(cwd, '.todo-infra', 'journal.json'))).toBe(false);
     expect(existsSync(join(cwd, '.todo-infra', 'lock'))).toBe(false);
@@ -137,7 +150,9 @@ describe('-o json: NDJSON on stdout and nothing else', () => {
   });
 
   it('up --dry-run --target existing marks the cloud phases as skipped', async () => {
-    const r = await runCli(['-o', 'json', 'up', '--dry-run', '--target', 'existing'], { cwd: workDir() });
+    const r = await runCli(['-o', 'json', 'up', '--dry-run', '--target', 'existing'], {
+      cwd: workDir(),
+    });
     expect(r.code, r.stderr).toBe(0);
     const plans = ndjson(r.stdout).filter((e) => e.type === 'plan');
     expect(plans.find((e) => e.phase === 'terraform')).toMatchObject({ skip: 'target' });
@@ -152,7 +167,10 @@ describe('-o json: NDJSON on stdout and nothing else', () => {
     expect(list).toMatchObject({ type: 'phases' });
     const rows = list!.phases as { id: string; status: string; needs: string[] }[];
     expect(rows.map((p) => p.id)[0]).toBe('preflight');
-    expect(rows.find((p) => p.id === 'kafka')).toMatchObject({ status: 'pending', needs: ['strimzi'] });
+    expect(rows.find((p) => p.id === 'kafka')).toMatchObject({
+      status: 'pending',
+      needs: ['strimzi'],
+    });
     const status = await runCli(['-o', 'json', 'status'], { cwd });
     expect(status.code).toBe(0);
     const [s] = ndjson(status.stdout);
@@ -165,7 +183,9 @@ describe('-o json: NDJSON on stdout and nothing else', () => {
     expect(rest).toEqual([]);
     expect(event).toMatchObject({ type: 'check' });
     const checks = event!.checks as { id: string; ok: boolean; optional?: boolean; fix?: string }[];
-    expect(checks.map((c) => c.id)).toEqual(expect.arrayContaining(['helm', 'terraform', 'kubectl', 'docker', 'oci-cli']));
+    expect(checks.map((c) => c.id)).toEqual(
+      expect.arrayContaining(['helm', 'terraform', 'kubectl', 'docker', 'oci-cli']),
+    );
     for (const c of checks.filter((x) => !x.ok)) expect(c.fix, c.id).toBeTruthy();
     const requiredFailed = checks.some((c) => !c.ok && !c.optional);
     expect(event!.ok).toBe(!requiredFailed);

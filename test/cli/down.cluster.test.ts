@@ -44,17 +44,20 @@ beforeAll(async () => {
     log: () => undefined,
   });
   app = await startAppServer({ '/': 200, '/api': 200 });
-  writeFileSync(join(cwd, 'todo-infra.yaml'), stringify({
-    target: 'existing',
-    charts: { ingress: { ref: SIMULATOR_CHART, version: '2.7.2' } },
-    ingress: { namespace: `${P}-ing`, className: `${P}-nginx` },
-    kafka: { namespace: `${P}-kafka` },
-    dapr: { namespace: `${P}-dapr` },
-    monitoring: { namespace: `${P}-mon` },
-    apps: { namespace: `${P}-app`, publicUrl: app.url, loadBalancerTimeoutSeconds: 30 },
-    registry: { namespace: 'mytenancy' },
-    secrets: { dbConnectionString: { fromEnv: 'DOWN_DB_URL' } },
-  }));
+  writeFileSync(
+    join(cwd, 'todo-infra.yaml'),
+    stringify({
+      target: 'existing',
+      charts: { ingress: { ref: SIMULATOR_CHART, version: '2.7.2' } },
+      ingress: { namespace: `${P}-ing`, className: `${P}-nginx` },
+      kafka: { namespace: `${P}-kafka` },
+      dapr: { namespace: `${P}-dapr` },
+      monitoring: { namespace: `${P}-mon` },
+      apps: { namespace: `${P}-app`, publicUrl: app.url, loadBalancerTimeoutSeconds: 30 },
+      registry: { namespace: 'mytenancy' },
+      secrets: { dbConnectionString: { fromEnv: 'DOWN_DB_URL' } },
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -70,8 +73,11 @@ describe('todo-infra down --target existing', () => {
       expect(r.code, r.stderr).toBe(0);
     }
     const release = readJournal(cwd).phases.ingress as unknown as { outputs: { release: string } };
-    const ref = { release: release.outputs.release, namespace: `${P}-ing`,
-      kubeconfig: cluster.kubeconfigPath };
+    const ref = {
+      release: release.outputs.release,
+      namespace: `${P}-ing`,
+      kubeconfig: cluster.kubeconfigPath,
+    };
     expect(await helmStatus(ref)).toBeDefined();
 
     // No terminal and no --yes: nothing may be deleted.

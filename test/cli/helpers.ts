@@ -3,7 +3,15 @@
 // TODO_INFRA_* settings from the developer's shell, HOME pointing at the temp dir (so no real
 // ~/.oci/config or ~/.kube/config is read), and stdin a pipe, i.e. not a terminal.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, expect } from 'vitest';
@@ -28,15 +36,20 @@ export function workDir(prefix = 'todo-infra-cli-'): string {
   return dir;
 }
 
-export function cleanEnv(cwd: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+export function cleanEnv(
+  cwd: string,
+  extra: Record<string, string | undefined> = {},
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (k.startsWith('TODO_INFRA_') || k === 'CI' || k === 'KUBECONFIG' || k === 'GITHUB_ACTIONS') continue;
+    if (k.startsWith('TODO_INFRA_') || k === 'CI' || k === 'KUBECONFIG' || k === 'GITHUB_ACTIONS')
+      continue;
     env[k] = v;
   }
   env.HOME = join(cwd, 'home');
   // Keep the tool cache where the real one is, so nothing here triggers a rebuild.
-  if (process.env.TODO_INFRA_TOOLS_CACHE) env.TODO_INFRA_TOOLS_CACHE = process.env.TODO_INFRA_TOOLS_CACHE;
+  if (process.env.TODO_INFRA_TOOLS_CACHE)
+    env.TODO_INFRA_TOOLS_CACHE = process.env.TODO_INFRA_TOOLS_CACHE;
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;
@@ -79,8 +92,12 @@ export function runCli(args: string[], options: CliOptions): Promise<CliResult> 
   return new Promise((res, rej) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      rej(new Error(`todo-infra ${args.join(' ')} did not finish within ${limit} ms ` +
-        `(waiting for input?)\nstdout: ${stdout}\nstderr: ${stderr}`));
+      rej(
+        new Error(
+          `todo-infra ${args.join(' ')} did not finish within ${limit} ms ` +
+            `(waiting for input?)\nstdout: ${stdout}\nstderr: ${stderr}`,
+        ),
+      );
     }, limit);
     child.on('error', rej);
     child.on('close', (code, signal) => {
@@ -98,7 +115,9 @@ export function ndjson(stdout: string): Record<string, unknown>[] {
   return lines.map((line) => {
     let parsed: unknown;
     expect(() => (parsed = JSON.parse(line)), `not JSON on stdout: ${line}`).not.toThrow();
-    expect(typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed), line).toBe(true);
+    expect(typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed), line).toBe(
+      true,
+    );
     return parsed as Record<string, unknown>;
   });
 }
@@ -119,11 +138,16 @@ export function readTree(dir: string): Map<string, Buffer> {
   return out;
 }
 
-export function readJournal(cwd: string): { phases: Record<string, { status: string; error?: { code: string; message: string } }>; lastRun?: Record<string, unknown> } {
+export function readJournal(cwd: string): {
+  phases: Record<string, { status: string; error?: { code: string; message: string } }>;
+  lastRun?: Record<string, unknown>;
+} {
   return JSON.parse(readFileSync(join(cwd, '.todo-infra', 'journal.json'), 'utf8'));
 }
 
 /** Shell-quotes argv for `script -c`, which takes one command string. */
 export function shellLine(argv: string[]): string {
-  return argv.map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+  return argv
+    .map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))
+    .join(' ');
 }

@@ -63,8 +63,14 @@ describe('askInitAnswers', () => {
     const answers = await result;
     expect(answers).toEqual({
       target: 'oke',
-      oci: { compartmentId: 'ocid1.compartment.oc1..aaaaaaaaxq6tnlzvgs2xkvzqkqkqkqkqkqkqkqkqkqkqkqk' },
-      network: { vcnCidr: '172.16.0.0/16', publicSubnetCidr: '172.16.0.0/23', privateSubnetCidr: '172.16.8.0/22' },
+      oci: {
+        compartmentId: 'ocid1.compartment.oc1..aaaaaaaaxq6tnlzvgs2xkvzqkqkqkqkqkqkqkqkqkqkqkqk',
+      },
+      network: {
+        vcnCidr: '172.16.0.0/16',
+        publicSubnetCidr: '172.16.0.0/23',
+        privateSubnetCidr: '172.16.8.0/22',
+      },
       cluster: { ocpusPerNode: 2, memoryGbPerNode: 8 },
       registry: { namespace: 'mytenancy' },
     });
@@ -75,8 +81,12 @@ describe('askInitAnswers', () => {
 });
 
 function flat(value: Record<string, unknown>, prefix = ''): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(value).flatMap(([k, v]) => {
-    const key = prefix ? `${prefix}.${k}` : k;
-    return v && typeof v === 'object' && !Array.isArray(v) ? Object.entries(flat(v as Record<string, unknown>, key)) : [[key, v]];
-  }));
+  return Object.fromEntries(
+    Object.entries(value).flatMap(([k, v]) => {
+      const key = prefix ? `${prefix}.${k}` : k;
+      return v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.entries(flat(v as Record<string, unknown>, key))
+        : [[key, v]];
+    }),
+  );
 }

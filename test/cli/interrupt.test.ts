@@ -34,26 +34,53 @@ async function blackhole(): Promise<Blackhole> {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const port = (server.address() as { port: number }).port;
-  const hole = { port, connected, close: () => { sockets.forEach((s) => s.destroy()); server.close(); } };
+  const hole = {
+    port,
+    connected,
+    close: () => {
+      sockets.forEach((s) => s.destroy());
+      server.close();
+    },
+  };
   open.push(hole);
   return hole;
 }
 
 function kubeconfig(dir: string, port: number): string {
   const path = join(dir, 'kubeconfig.yaml');
-  writeFileSync(path, [
-    'apiVersion: v1', 'kind: Config',
-    'clusters:', `- name: c`, `  cluster: {server: "https://127.0.0.1:${port}", insecure-skip-tls-verify: true}`,
-    'contexts:', '- name: ctx', '  context: {cluster: c, user: u}',
-    'current-context: ctx',
-    'users:', '- name: u', '  user: {token: not-a-real-token}',
-  ].join('\n'));
+  writeFileSync(
+    path,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'clusters:',
+      `- name: c`,
+      `  cluster: {server: "https://127.0.0.1:${port}", insecure-skip-tls-verify: true}`,
+      'contexts:',
+      '- name: ctx',
+      '  context: {cluster: c, user: u}',
+      'current-context: ctx',
+      'users:',
+      '- name: u',
+      '  user: {token: not-a-real-token}',
+    ].join('\n'),
+  );
   return path;
 }
 
 const env = { TODO_INFRA_REGISTRY_NAMESPACE: 'mytenancy' };
 // base talks to the cluster first thing; --force skips the (cloud-only) kubeconfig phase.
-const args = (kc: string) => ['-o', 'json', '--kubeconfig', kc, 'phase', 'base', '--force', '--target', 'existing'];
+const args = (kc: string) => [
+  '-o',
+  'json',
+  '--kubeconfig',
+  kc,
+  'phase',
+  'base',
+  '--force',
+  '--target',
+  'existing',
+];
 
 describe('Ctrl-C', () => {
   it('one SIGINT: exit 130, an interrupted result, journal consistent, lock released', async () => {
@@ -61,14 +88,18 @@ describe('Ctrl-C', () => {
     const hole = await blackhole();
     const kc = kubeconfig(cwd, hole.port);
     const result: CliResult = await runCli(args(kc), {
-      cwd, env,
+      cwd,
+      env,
       onSpawn: (child) => void hole.connected.then(() => child.kill('SIGINT')),
     });
     expect(result.code, result.stderr).toBe(130);
     expect(result.stderr).toMatch(/SIGINT received: stopping after cleanup/);
     const events = ndjson(result.stdout);
     expect(events.find((e) => e.type === 'result')).toMatchObject({ result: 'interrupted' });
-    expect(events.find((e) => e.type === 'phase-fail')).toMatchObject({ phase: 'base', error: { code: 'INTERRUPTED' } });
+    expect(events.find((e) => e.type === 'phase-fail')).toMatchObject({
+      phase: 'base',
+      error: { code: 'INTERRUPTED' },
+    });
     const journal = readJournal(cwd);
     expect(journal.phases.base?.status).toBe('interrupted');
     expect(Object.values(journal.phases).map((p) => p.status)).not.toContain('running');
@@ -87,7 +118,9 @@ describe('Ctrl-C', () => {
     chmodSync(helm, 0o755);
     const started = `${helm}.started`;
     const result = await runCli(['-o', 'json', 'phase', 'preflight', '--target', 'existing'], {
-      cwd, env: { ...env, HELM_BIN: helm }, timeoutMs: 60_000,
+      cwd,
+      env: { ...env, HELM_BIN: helm },
+      timeoutMs: 60_000,
       onSpawn: (child) => {
         let stderr = '';
         child.stderr!.on('data', (d: Buffer) => {
@@ -109,8 +142,15 @@ describe('Ctrl-C', () => {
 
     // The next locked run turns the dead run's `running` into `interrupted` before it starts.
     // Port 1 refuses at once, so this run fails fast with the cluster unreachable.
-    const nextArgs = ['--kubeconfig', kubeconfig(cwd, 1), 'phase', 'base', '--force',
-      '--target', 'existing'];
+    const nextArgs = [
+      '--kubeconfig',
+      kubeconfig(cwd, 1),
+      'phase',
+      'base',
+      '--force',
+      '--target',
+      'existing',
+    ];
     const next = await runCli(nextArgs, { cwd, env });
     expect(next.stderr).not.toMatch(/STATE_LOCKED|took over/);
     expect(readJournal(cwd).phases.preflight?.status).toBe('interrupted');

@@ -68,7 +68,10 @@ describe.skipIf(!hasScript)('config init on a terminal (util-linux script)', () 
     await answer(/Serve it over HTTPS/, 'y' + ENTER);
     const { code, output } = await pty.exit;
     expect(code, strip(output)).toBe(0);
-    const written = parse(readFileSync(join(cwd, 'cfg', 'todo.yaml'), 'utf8')) as Record<string, unknown>;
+    const written = parse(readFileSync(join(cwd, 'cfg', 'todo.yaml'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     expect(written).toEqual({
       target: 'existing',
       kube: { context: 'kind-dev' },

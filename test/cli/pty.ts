@@ -5,7 +5,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { BIN, cleanEnv, shellLine } from './helpers.ts';
 
-export const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).stdout?.includes('util-linux') ?? false;
+export const hasScript =
+  spawnSync('script', ['--version'], { encoding: 'utf8' }).stdout?.includes('util-linux') ?? false;
 
 export interface PtyRun {
   /** Everything the terminal showed so far (raw, with escape sequences). */
@@ -19,7 +20,10 @@ export interface PtyRun {
   exit: Promise<{ code: number | null; output: string }>;
 }
 
-export function runInPty(args: string[], options: { cwd: string; env?: Record<string, string | undefined>; timeoutMs?: number }): PtyRun {
+export function runInPty(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string | undefined>; timeoutMs?: number },
+): PtyRun {
   const command = `stty cols 120 rows 40; exec ${shellLine([process.execPath, BIN, ...args])}`;
   const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], {
     cwd: options.cwd,
@@ -47,7 +51,11 @@ export function runInPty(args: string[], options: { cwd: string; env?: Record<st
       return new Promise((res, rej) => {
         const timer = setTimeout(() => {
           child.kill('SIGKILL');
-          rej(new Error(`terminal never showed ${what}; it showed:\n${JSON.stringify(all.slice(from))}`));
+          rej(
+            new Error(
+              `terminal never showed ${what}; it showed:\n${JSON.stringify(all.slice(from))}`,
+            ),
+          );
         }, limit);
         const check = () => {
           if (pattern.test(strip(all.slice(from)))) {
@@ -60,7 +68,11 @@ export function runInPty(args: string[], options: { cwd: string; env?: Record<st
         void exit.then(() => {
           if (!pattern.test(strip(all.slice(from)))) {
             clearTimeout(timer);
-            rej(new Error(`exited before showing ${what}; it showed:\n${JSON.stringify(all.slice(from))}`));
+            rej(
+              new Error(
+                `exited before showing ${what}; it showed:\n${JSON.stringify(all.slice(from))}`,
+              ),
+            );
           }
         });
         check();

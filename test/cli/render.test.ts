@@ -17,7 +17,10 @@ const secretEnv = {
 function expectNoSecret(what: string, text: string | Buffer) {
   const s = text.toString();
   expect(s.includes(SECRET), `${what} contains the secret`).toBe(false);
-  expect(s.includes(Buffer.from(secretEnv.TODO_INFRA_DB_CONNECTION_STRING).toString('base64')), `${what} (base64)`).toBe(false);
+  expect(
+    s.includes(Buffer.from(secretEnv.TODO_INFRA_DB_CONNECTION_STRING).toString('base64')),
+    `${what} (base64)`,
+  ).toBe(false);
 }
 
 describe('render --out', () => {
@@ -38,9 +41,13 @@ describe('render --out', () => {
     const paths = [...a1.keys()];
     // The runbook's layout, for whatever the phases render today.
     for (const p of paths) {
-      expect(p, p).toMatch(/^(infrastructure\/(terraform|k8s|helm)\/|infrastructure\/README\.md$|\.github\/workflows\/)/);
+      expect(p, p).toMatch(
+        /^(infrastructure\/(terraform|k8s|helm)\/|infrastructure\/README\.md$|\.github\/workflows\/)/,
+      );
     }
-    expect(first.stdout).toMatch(new RegExp(`${a1.size} files in .* \\(${a1.size} written, 0 unchanged\\)`));
+    expect(first.stdout).toMatch(
+      new RegExp(`${a1.size} files in .* \\(${a1.size} written, 0 unchanged\\)`),
+    );
 
     const mtimes = paths.map((p) => statSync(join(cwd, 'a', p)).mtimeMs);
     const second = await runCli(['-o', 'json', 'render', '--out', 'a'], { cwd, env: secretEnv });
@@ -91,6 +98,7 @@ describe('secrets never reach output, files, journal or logs', () => {
     expect(logs.filter((k) => k.endsWith('-up-dry-run.log'))).toHaveLength(2);
     expect(logs.filter((k) => k.endsWith('-up.log'))).toHaveLength(1);
     for (const [path, content] of state) expectNoSecret(`.todo-infra/${path}`, content);
-    for (const [path, content] of readTree(join(cwd, 'out'))) expectNoSecret(`out/${path}`, content);
+    for (const [path, content] of readTree(join(cwd, 'out')))
+      expectNoSecret(`out/${path}`, content);
   });
 });

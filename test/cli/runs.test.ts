@@ -35,11 +35,21 @@ describe('phase <name> after switching targets', () => {
   // The journal an `up --target existing` leaves: the cloud phases recorded as skipped.
   function existingJournal(cwd: string) {
     mkdirSync(join(cwd, '.todo-infra'));
-    const skipped = { status: 'skipped', reason: 'not needed with --target existing (the cluster already exists)' };
-    writeFileSync(join(cwd, '.todo-infra', 'journal.json'), JSON.stringify({
-      version: 1,
-      phases: { preflight: { status: 'succeeded', inputHash: 'x' }, terraform: skipped, kubeconfig: skipped },
-    }));
+    const skipped = {
+      status: 'skipped',
+      reason: 'not needed with --target existing (the cluster already exists)',
+    };
+    writeFileSync(
+      join(cwd, '.todo-infra', 'journal.json'),
+      JSON.stringify({
+        version: 1,
+        phases: {
+          preflight: { status: 'succeeded', inputHash: 'x' },
+          terraform: skipped,
+          kubeconfig: skipped,
+        },
+      }),
+    );
   }
 
   it('a cloud phase skipped for --target existing does not satisfy --target oke', async () => {
@@ -56,9 +66,15 @@ describe('phase <name> after switching targets', () => {
     existingJournal(cwd);
     // Port 1 refuses at once: the phase runs and fails on the cluster, not on dependencies.
     const kc = join(cwd, 'kc.yaml');
-    writeFileSync(kc, 'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1"}\n'
-      + 'contexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\nusers:\n- name: u\n  user: {token: t}\n');
-    const r = await runCli(['--kubeconfig', kc, 'phase', 'base', '--target', 'existing'], { cwd, env: ns });
+    writeFileSync(
+      kc,
+      'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1"}\n' +
+        'contexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\nusers:\n- name: u\n  user: {token: t}\n',
+    );
+    const r = await runCli(['--kubeconfig', kc, 'phase', 'base', '--target', 'existing'], {
+      cwd,
+      env: ns,
+    });
     expect(r.stderr).not.toMatch(/has not completed/);
     expect(readJournal(cwd).phases.base?.status).toBe('failed');
   });
@@ -80,8 +96,15 @@ describe('a phase that fails (preflight: no OCI config for target oke)', () => {
     expect(existsSync(log!)).toBe(true);
 
     const journal = readJournal(cwd);
-    expect(journal.phases[id]).toMatchObject({ status: 'failed', error: { code: 'PREFLIGHT_FAILED' } });
-    expect(journal.lastRun).toMatchObject({ command: `phase ${id}`, result: 'failed', debugLog: log });
+    expect(journal.phases[id]).toMatchObject({
+      status: 'failed',
+      error: { code: 'PREFLIGHT_FAILED' },
+    });
+    expect(journal.lastRun).toMatchObject({
+      command: `phase ${id}`,
+      result: 'failed',
+      debugLog: log,
+    });
     // The run record's start is when the run began, not when it was written at the end.
     const run = journal.lastRun as { startedAt: string; finishedAt: string };
     const phaseStart = (journal.phases[id] as unknown as { startedAt: string }).startedAt;
@@ -105,7 +128,12 @@ describe('a phase that fails (preflight: no OCI config for target oke)', () => {
     const types = events.map((e) => e.type).filter((t) => t !== 'step');
     expect(types).toEqual(['phase-start', 'phase-fail', 'result', 'error']);
     const error = events[events.length - 1]!;
-    expect(error).toMatchObject({ type: 'error', code: 'PREFLIGHT_FAILED', phase: id, exitCode: 3 });
+    expect(error).toMatchObject({
+      type: 'error',
+      code: 'PREFLIGHT_FAILED',
+      phase: id,
+      exitCode: 3,
+    });
     expect(error.resume).toBe(`todo-infra -o json phase ${id}`);
   });
 });
@@ -120,7 +148,9 @@ describe('up that fails', () => {
     expect(r.stderr).toMatch(/^· terraform not started \(needs preflight\)/m);
     expect(r.stderr).toMatch(/^Error in phase preflight: \d+ preflight check\(s\) failed/m);
     expect(r.stderr).toMatch(/OCI config file .* does not exist/);
-    expect(r.stderr).toMatch(/^Resume: todo-infra up {3}\(or only this phase: todo-infra phase preflight\)$/m);
+    expect(r.stderr).toMatch(
+      /^Resume: todo-infra up {3}\(or only this phase: todo-infra phase preflight\)$/m,
+    );
     const log = /^Debug log: (.+)$/m.exec(r.stderr)?.[1];
     expect(log && existsSync(log)).toBe(true);
     const journal = readJournal(cwd);
@@ -145,12 +175,20 @@ describe('up that fails', () => {
 describe('the state-dir lock from the CLI', () => {
   it('a run holding the lock makes a second one exit 5 naming its pid and command', async () => {
     const cwd = workDir();
-    const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], {
+      stdio: 'ignore',
+    });
     try {
       mkdirSync(join(cwd, '.todo-infra'));
-      writeFileSync(join(cwd, '.todo-infra', 'lock'), JSON.stringify({
-        pid: holder.pid, host: hostname(), command: 'up', startedAt: new Date().toISOString(),
-      }));
+      writeFileSync(
+        join(cwd, '.todo-infra', 'lock'),
+        JSON.stringify({
+          pid: holder.pid,
+          host: hostname(),
+          command: 'up',
+          startedAt: new Date().toISOString(),
+        }),
+      );
       const r = await runCli(['up'], { cwd, env: ns });
       expect(r.code).toBe(5);
       expect(r.stderr).toContain(String(holder.pid));
@@ -165,9 +203,15 @@ describe('the state-dir lock from the CLI', () => {
     const dead = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
     await new Promise((r) => dead.on('exit', r));
     mkdirSync(join(cwd, '.todo-infra'));
-    writeFileSync(join(cwd, '.todo-infra', 'lock'), JSON.stringify({
-      pid: dead.pid, host: hostname(), command: 'up', startedAt: new Date().toISOString(),
-    }));
+    writeFileSync(
+      join(cwd, '.todo-infra', 'lock'),
+      JSON.stringify({
+        pid: dead.pid,
+        host: hostname(),
+        command: 'up',
+        startedAt: new Date().toISOString(),
+      }),
+    );
     const r = await runCli(['up'], { cwd, env: ns });
     expect(r.stderr).toContain(`took over a stale lock left by pid ${dead.pid} (up)`);
     expect(r.code).toBe(3); // it ran (and preflight failed, as HOME has no OCI config)

@@ -10,10 +10,13 @@ import { runCli, workDir } from './helpers.ts';
 function stateWithRunningBase(cwd: string): string {
   const state = join(cwd, '.todo-infra');
   mkdirSync(state, { recursive: true });
-  writeFileSync(join(state, 'journal.json'), JSON.stringify({
-    version: 1,
-    phases: { base: { status: 'running', startedAt: '2026-12-03T10:00:00.000Z' } },
-  }));
+  writeFileSync(
+    join(state, 'journal.json'),
+    JSON.stringify({
+      version: 1,
+      phases: { base: { status: 'running', startedAt: '2026-12-03T10:00:00.000Z' } },
+    }),
+  );
   return state;
 }
 
@@ -22,8 +25,15 @@ describe('status and runs that are gone', () => {
     const cwd = workDir();
     const state = stateWithRunningBase(cwd);
     const dead = spawnSync(process.execPath, ['-e', '0']).pid;
-    writeFileSync(join(state, 'lock'), JSON.stringify({ pid: dead, host: hostname(),
-      command: 'up', startedAt: '2026-12-03T10:00:00.000Z' }));
+    writeFileSync(
+      join(state, 'lock'),
+      JSON.stringify({
+        pid: dead,
+        host: hostname(),
+        command: 'up',
+        startedAt: '2026-12-03T10:00:00.000Z',
+      }),
+    );
     const r = await runCli(['status'], { cwd });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/base\s+interrupted \(its run is gone\)/);
@@ -33,8 +43,15 @@ describe('status and runs that are gone', () => {
   it('names a live run and keeps its phase as running', async () => {
     const cwd = workDir();
     const state = stateWithRunningBase(cwd);
-    writeFileSync(join(state, 'lock'), JSON.stringify({ pid: process.pid, host: hostname(),
-      command: 'up', startedAt: '2026-12-03T10:00:00.000Z' }));
+    writeFileSync(
+      join(state, 'lock'),
+      JSON.stringify({
+        pid: process.pid,
+        host: hostname(),
+        command: 'up',
+        startedAt: '2026-12-03T10:00:00.000Z',
+      }),
+    );
     const r = await runCli(['status'], { cwd });
     expect(r.stdout).toContain(`Running now: pid ${process.pid}, \`up\``);
     expect(r.stdout).toMatch(/base\s+running/);

@@ -15,7 +15,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureTools } from '../tools/build.ts';
 import { finalizeDataDir } from './datadir.ts';
 import { groupAlive } from './procs.ts';
-import { clearState, pidRuns, readState, stateDir, supervisorLogPath, type ClusterState } from './state.ts';
+import {
+  clearState,
+  pidRuns,
+  readState,
+  stateDir,
+  supervisorLogPath,
+  type ClusterState,
+} from './state.ts';
 import { runSupervisor } from './supervisor.ts';
 
 const say = (msg: string): void => void process.stderr.write(`[cluster] ${msg}\n`);
@@ -27,8 +34,10 @@ function tail(file: string, lines: number): string {
 }
 
 function printReady(s: ClusterState): void {
-  process.stdout.write(`server: ${s.server}\nversion: ${s.version}\n` +
-    `logs: ${s.logsDir}\nstop with: npm run cluster:down\n${s.kubeconfigPath}\n`);
+  process.stdout.write(
+    `server: ${s.server}\nversion: ${s.version}\n` +
+      `logs: ${s.logsDir}\nstop with: npm run cluster:down\n${s.kubeconfigPath}\n`,
+  );
 }
 
 async function up(args: string[]): Promise<number> {
@@ -41,8 +50,10 @@ async function up(args: string[]): Promise<number> {
   if (existing) await down(); // a stale or failed previous run: clean it first
   await ensureTools(['etcd', 'kubernetes', 'kwok']);
   const logFd = openSync(supervisorLogPath(), 'w');
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'serve', ...args],
-    { detached: true, stdio: ['ignore', logFd, logFd] });
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'serve', ...args], {
+    detached: true,
+    stdio: ['ignore', logFd, logFd],
+  });
   closeSync(logFd);
   child.unref();
   say(`starting in the background (supervisor pid ${child.pid}, log ${supervisorLogPath()})`);
@@ -103,19 +114,27 @@ function status(): number {
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
-    case 'up': return up(rest);
-    case 'down': return down();
-    case 'status': return status();
-    case 'serve': await runSupervisor(rest); return -1; // keeps running until signalled
+    case 'up':
+      return up(rest);
+    case 'down':
+      return down();
+    case 'status':
+      return status();
+    case 'serve':
+      await runSupervisor(rest);
+      return -1; // keeps running until signalled
     default:
       say('usage: node test/cluster/cli.ts up [--nodes=N] [--no-lb-simulator] | down | status');
       return 2;
   }
 }
 
-main(process.argv.slice(2)).then((code) => {
-  if (code >= 0) process.exit(code);
-}, (err: unknown) => {
-  say(`error: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err: unknown) => {
+    say(`error: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

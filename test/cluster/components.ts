@@ -19,8 +19,14 @@ export const SERVICE_CIDR = '10.96.0.0/16';
 /** First address of SERVICE_CIDR: the `kubernetes` Service, which the serving cert names. */
 export const KUBERNETES_SERVICE_IP = '10.96.0.1';
 
-export interface Ports { etcd: number; etcdPeer: number; apiserver: number;
-  controllerManager: number; scheduler: number; kwok: number }
+export interface Ports {
+  etcd: number;
+  etcdPeer: number;
+  apiserver: number;
+  controllerManager: number;
+  scheduler: number;
+  kwok: number;
+}
 
 export interface Layout {
   dataDir: string;
@@ -39,29 +45,48 @@ const url = (scheme: string, port: number): string => `${scheme}://${LOOPBACK}:$
 export function etcdArgs(l: Layout): string[] {
   const client = url('http', l.ports.etcd);
   const peer = url('http', l.ports.etcdPeer);
-  return [`--name=${l.etcdName}`, `--data-dir=${join(l.dataDir, 'etcd')}`,
-    `--listen-client-urls=${client}`, `--advertise-client-urls=${client}`,
-    `--listen-peer-urls=${peer}`, `--initial-advertise-peer-urls=${peer}`,
-    `--initial-cluster=${l.etcdName}=${peer}`, '--initial-cluster-state=new',
+  return [
+    `--name=${l.etcdName}`,
+    `--data-dir=${join(l.dataDir, 'etcd')}`,
+    `--listen-client-urls=${client}`,
+    `--advertise-client-urls=${client}`,
+    `--listen-peer-urls=${peer}`,
+    `--initial-advertise-peer-urls=${peer}`,
+    `--initial-cluster=${l.etcdName}=${peer}`,
+    '--initial-cluster-state=new',
     // Throwaway data on a shared 2-core machine: durability buys nothing here.
-    '--unsafe-no-fsync=true'];
+    '--unsafe-no-fsync=true',
+  ];
 }
 
 /** Admission plugins the product depends on, named explicitly rather than trusting defaults. */
-export const ADMISSION_PLUGINS = ['NamespaceLifecycle', 'LimitRanger', 'ServiceAccount',
-  'PodSecurity', 'ResourceQuota', 'NodeRestriction', 'DefaultTolerationSeconds',
-  'TaintNodesByCondition', 'Priority', 'MutatingAdmissionWebhook', 'ValidatingAdmissionWebhook',
-  'ValidatingAdmissionPolicy'];
+export const ADMISSION_PLUGINS = [
+  'NamespaceLifecycle',
+  'LimitRanger',
+  'ServiceAccount',
+  'PodSecurity',
+  'ResourceQuota',
+  'NodeRestriction',
+  'DefaultTolerationSeconds',
+  'TaintNodesByCondition',
+  'Priority',
+  'MutatingAdmissionWebhook',
+  'ValidatingAdmissionWebhook',
+  'ValidatingAdmissionPolicy',
+];
 
 export function apiserverArgs(l: Layout): string[] {
   const p = l.pki;
-  return [`--etcd-servers=${url('http', l.ports.etcd)}`,
-    `--bind-address=${LOOPBACK}`, `--secure-port=${l.ports.apiserver}`,
+  return [
+    `--etcd-servers=${url('http', l.ports.etcd)}`,
+    `--bind-address=${LOOPBACK}`,
+    `--secure-port=${l.ports.apiserver}`,
     `--advertise-address=${LOOPBACK}`,
     // Endpoints may not point at loopback, so the `kubernetes` Service gets none; nothing in
     // this cluster runs real pods that would call it.
     '--endpoint-reconciler-type=none',
-    `--tls-cert-file=${p.servingCert}`, `--tls-private-key-file=${p.servingKey}`,
+    `--tls-cert-file=${p.servingCert}`,
+    `--tls-private-key-file=${p.servingKey}`,
     `--client-ca-file=${p.caCert}`,
     // Aggregation layer wiring (kubeadm's layout); without it every delegating component
     // (controller-manager, scheduler) logs a missing request-header CA forever.
@@ -80,43 +105,64 @@ export function apiserverArgs(l: Layout): string[] {
     `--enable-admission-plugins=${ADMISSION_PLUGINS.join(',')}`,
     // Cluster-wide privileged is allowed, as on OKE; PodSecurity labels restrict namespaces.
     '--allow-privileged=true',
-    '--profiling=false'];
+    '--profiling=false',
+  ];
 }
 
 /** Cloud-provider controllers: OKE runs them in OCI's cloud controller manager, not here. */
-const CLOUD_CONTROLLERS = ['cloud-node-lifecycle-controller', 'service-lb-controller',
-  'node-route-controller'];
+const CLOUD_CONTROLLERS = [
+  'cloud-node-lifecycle-controller',
+  'service-lb-controller',
+  'node-route-controller',
+];
 
 export function controllerManagerArgs(l: Layout): string[] {
   const p = l.pki;
   const kc = l.controllerManagerKubeconfig;
-  return [`--kubeconfig=${kc}`, `--authentication-kubeconfig=${kc}`,
+  return [
+    `--kubeconfig=${kc}`,
+    `--authentication-kubeconfig=${kc}`,
     `--authorization-kubeconfig=${kc}`,
-    `--bind-address=${LOOPBACK}`, `--secure-port=${l.ports.controllerManager}`,
+    `--bind-address=${LOOPBACK}`,
+    `--secure-port=${l.ports.controllerManager}`,
     `--cert-dir=${join(l.dataDir, 'controller-manager')}`,
-    '--leader-elect=false', '--cluster-name=todo-infra-test',
+    '--leader-elect=false',
+    '--cluster-name=todo-infra-test',
     `--controllers=*,${CLOUD_CONTROLLERS.map((c) => `-${c}`).join(',')}`,
     // Each controller acts as its own service account, so RBAC is exercised as in a cluster.
     '--use-service-account-credentials=true',
-    `--service-account-private-key-file=${p.saPrivateKey}`, `--root-ca-file=${p.caCert}`,
-    `--cluster-signing-cert-file=${p.caCert}`, `--cluster-signing-key-file=${p.caKey}`,
-    '--profiling=false'];
+    `--service-account-private-key-file=${p.saPrivateKey}`,
+    `--root-ca-file=${p.caCert}`,
+    `--cluster-signing-cert-file=${p.caCert}`,
+    `--cluster-signing-key-file=${p.caKey}`,
+    '--profiling=false',
+  ];
 }
 
 export function schedulerArgs(l: Layout): string[] {
   const kc = l.schedulerKubeconfig;
-  return [`--kubeconfig=${kc}`, `--authentication-kubeconfig=${kc}`,
+  return [
+    `--kubeconfig=${kc}`,
+    `--authentication-kubeconfig=${kc}`,
     `--authorization-kubeconfig=${kc}`,
-    `--bind-address=${LOOPBACK}`, `--secure-port=${l.ports.scheduler}`,
-    `--cert-dir=${join(l.dataDir, 'scheduler')}`, '--leader-elect=false', '--profiling=false'];
+    `--bind-address=${LOOPBACK}`,
+    `--secure-port=${l.ports.scheduler}`,
+    `--cert-dir=${join(l.dataDir, 'scheduler')}`,
+    '--leader-elect=false',
+    '--profiling=false',
+  ];
 }
 
 export function kwokArgs(l: Layout): string[] {
-  return [`--kubeconfig=${l.adminKubeconfig}`, `--config=${l.kwokConfig}`,
+  return [
+    `--kubeconfig=${l.adminKubeconfig}`,
+    `--config=${l.kwokConfig}`,
     '--manage-all-nodes=false',
     `--manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION}=${KWOK_NODE_ANNOTATION_VALUE}`,
     `--server-address=${LOOPBACK}:${l.ports.kwok}`,
-    `--tls-cert-file=${l.pki.kwokServing.cert}`, `--tls-private-key-file=${l.pki.kwokServing.key}`];
+    `--tls-cert-file=${l.pki.kwokServing.cert}`,
+    `--tls-private-key-file=${l.pki.kwokServing.key}`,
+  ];
 }
 
 export interface ProbeTarget {
@@ -139,26 +185,43 @@ export interface ProbeTarget {
  */
 export function probe(t: ProbeTarget): Promise<string> {
   return new Promise((resolve, reject) => {
-    const tls = t.scheme === 'https'
-      ? { ca: t.caFile ? readFileSync(t.caFile) : undefined, rejectUnauthorized: !!t.caFile } : {};
-    const req = (t.scheme === 'https' ? httpsRequest : httpRequest)({ host: LOOPBACK,
-      port: t.port, path: t.path, method: t.body ? 'POST' : 'GET', timeout: 3000, agent: false,
-      headers: t.body ? { 'content-type': 'application/json' } : {}, ...tls }, (res) => {
-      if (t.certFile) {
-        const served = (res.socket as TLSSocket).getPeerCertificate().raw;
-        const ours = new X509Certificate(readFileSync(t.certFile)).raw;
-        if (!served || !ours.equals(served)) {
-          res.destroy();
-          reject(new Error(`port ${t.port} is served by another process`));
-          return;
+    const tls =
+      t.scheme === 'https'
+        ? { ca: t.caFile ? readFileSync(t.caFile) : undefined, rejectUnauthorized: !!t.caFile }
+        : {};
+    const req = (t.scheme === 'https' ? httpsRequest : httpRequest)(
+      {
+        host: LOOPBACK,
+        port: t.port,
+        path: t.path,
+        method: t.body ? 'POST' : 'GET',
+        timeout: 3000,
+        agent: false,
+        headers: t.body ? { 'content-type': 'application/json' } : {},
+        ...tls,
+      },
+      (res) => {
+        if (t.certFile) {
+          const served = (res.socket as TLSSocket).getPeerCertificate().raw;
+          const ours = new X509Certificate(readFileSync(t.certFile)).raw;
+          if (!served || !ours.equals(served)) {
+            res.destroy();
+            reject(new Error(`port ${t.port} is served by another process`));
+            return;
+          }
         }
-      }
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => { body += c; });
-      res.on('end', () => res.statusCode === 200 ? resolve(body)
-        : reject(new Error(`${t.path}: HTTP ${res.statusCode} ${body.slice(0, 300)}`)));
-    });
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          body += c;
+        });
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve(body)
+            : reject(new Error(`${t.path}: HTTP ${res.statusCode} ${body.slice(0, 300)}`)),
+        );
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`${t.path}: no answer within 3s`)));
     req.on('error', reject);
     req.end(t.body);

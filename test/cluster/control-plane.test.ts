@@ -29,18 +29,28 @@ describe('local control plane', () => {
     expect(nodes.map((n) => n.metadata.name).sort()).toEqual([...cluster.nodeNames].sort());
     for (const n of nodes) {
       expect(condition(n, 'Ready')?.status).toBe('True');
-      expect(n.metadata.labels).toMatchObject({ 'kubernetes.io/arch': 'arm64',
-        'kubernetes.io/os': 'linux', 'node.kubernetes.io/instance-type': 'VM.Standard.A1.Flex' });
+      expect(n.metadata.labels).toMatchObject({
+        'kubernetes.io/arch': 'arm64',
+        'kubernetes.io/os': 'linux',
+        'node.kubernetes.io/instance-type': 'VM.Standard.A1.Flex',
+      });
       expect(n.status.allocatable).toMatchObject({ cpu: '2', memory: '12Gi', pods: '110' });
     }
   });
 
   it('serves the upstream CRDs, Established, Strimzi only as v1', async () => {
-    expect(cluster.crdNames).toEqual(expect.arrayContaining(['kafkas.kafka.strimzi.io',
-      'kafkanodepools.kafka.strimzi.io', 'subscriptions.dapr.io', 'components.dapr.io']));
+    expect(cluster.crdNames).toEqual(
+      expect.arrayContaining([
+        'kafkas.kafka.strimzi.io',
+        'kafkanodepools.kafka.strimzi.io',
+        'subscriptions.dapr.io',
+        'components.dapr.io',
+      ]),
+    );
     for (const name of cluster.crdNames) {
-      const crd = await cluster.client().json('GET',
-        `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`);
+      const crd = await cluster
+        .client()
+        .json('GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`);
       expect(condition(crd, 'Established')?.status, name).toBe('True');
     }
     const kafka = await cluster.client().json('GET', '/apis/kafka.strimzi.io');
@@ -53,12 +63,29 @@ describe('local control plane', () => {
     const labels = { app: 'web' };
     await c.json('POST', `/apis/apps/v1/namespaces/${ns}/deployments`, {
       metadata: { name: 'web' },
-      spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels },
-        spec: { nodeSelector: { 'kubernetes.io/arch': 'arm64' }, containers: [{ name: 'web',
-          image: 'registry.example/web:1', resources: { requests: { cpu: '100m' } } }] } } },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            nodeSelector: { 'kubernetes.io/arch': 'arm64' },
+            containers: [
+              {
+                name: 'web',
+                image: 'registry.example/web:1',
+                resources: { requests: { cpu: '100m' } },
+              },
+            ],
+          },
+        },
+      },
     });
-    await pollUntil(c, `/apis/apps/v1/namespaces/${ns}/deployments/web`,
-      (d) => d.status?.availableReplicas === 1);
+    await pollUntil(
+      c,
+      `/apis/apps/v1/namespaces/${ns}/deployments/web`,
+      (d) => d.status?.availableReplicas === 1,
+    );
     const pods = (await c.json('GET', `/api/v1/namespaces/${ns}/pods`)).items as any[];
     expect(pods).toHaveLength(1);
     expect(pods[0].status.phase).toBe('Running');
@@ -70,37 +97,61 @@ describe('local control plane', () => {
   it('completes a Job whose pod runs on a fake node', async () => {
     const c = cluster.client();
     const ns = await createNamespace(c, 'job');
-    await c.json('POST', `/apis/batch/v1/namespaces/${ns}/jobs`, { metadata: { name: 'once' },
-      spec: { backoffLimit: 0, template: { spec: { restartPolicy: 'Never',
-        containers: [{ name: 'run', image: 'registry.example/job:1' }] } } } });
-    const job = await pollUntil(c, `/apis/batch/v1/namespaces/${ns}/jobs/once`,
-      (j) => condition(j, 'Complete')?.status === 'True');
+    await c.json('POST', `/apis/batch/v1/namespaces/${ns}/jobs`, {
+      metadata: { name: 'once' },
+      spec: {
+        backoffLimit: 0,
+        template: {
+          spec: {
+            restartPolicy: 'Never',
+            containers: [{ name: 'run', image: 'registry.example/job:1' }],
+          },
+        },
+      },
+    });
+    const job = await pollUntil(
+      c,
+      `/apis/batch/v1/namespaces/${ns}/jobs/once`,
+      (j) => condition(j, 'Complete')?.status === 'True',
+    );
     expect(job.status.succeeded).toBe(1);
   });
 
   it('counts a ResourceQuota and, without a LimitRange, rejects pods lacking requests', async () => {
     const c = cluster.client();
     const ns = await createNamespace(c, 'quota');
-    await c.json('POST', `/api/v1/namespaces/${ns}/resourcequotas`, { metadata: { name: 'q' },
-      spec: { hard: { 'requests.cpu': '1', 'requests.memory': '1Gi', pods: '5' } } });
+    await c.json('POST', `/api/v1/namespaces/${ns}/resourcequotas`, {
+      metadata: { name: 'q' },
+      spec: { hard: { 'requests.cpu': '1', 'requests.memory': '1Gi', pods: '5' } },
+    });
     await pollUntil(c, `/api/v1/namespaces/${ns}/resourcequotas/q`, (q) => q.status?.hard?.pods);
     const rejected = await c.request('POST', `/api/v1/namespaces/${ns}/pods`, pod('bare'));
     expect(rejected.status).toBe(403);
     expect(rejected.body.message).toMatch(/failed quota: q: must specify requests\.cpu/);
-    const ok = await c.request('POST', `/api/v1/namespaces/${ns}/pods`,
-      pod('sized', { resources: { requests: { cpu: '200m', memory: '64Mi' } } }));
+    const ok = await c.request(
+      'POST',
+      `/api/v1/namespaces/${ns}/pods`,
+      pod('sized', { resources: { requests: { cpu: '200m', memory: '64Mi' } } }),
+    );
     expect(ok.status).toBe(201);
-    const q = await pollUntil(c, `/api/v1/namespaces/${ns}/resourcequotas/q`,
-      (body) => body.status?.used?.pods === '1');
+    const q = await pollUntil(
+      c,
+      `/api/v1/namespaces/${ns}/resourcequotas/q`,
+      (body) => body.status?.used?.pods === '1',
+    );
     expect(q.status.used['requests.cpu']).toBe('200m');
   });
 
   it('enforces PodSecurity: a restricted namespace rejects a privileged pod', async () => {
     const c = cluster.client();
-    const ns = await createNamespace(c, 'pss',
-      { 'pod-security.kubernetes.io/enforce': 'restricted' });
-    const res = await c.request('POST', `/api/v1/namespaces/${ns}/pods`,
-      pod('priv', { securityContext: { privileged: true } }));
+    const ns = await createNamespace(c, 'pss', {
+      'pod-security.kubernetes.io/enforce': 'restricted',
+    });
+    const res = await c.request(
+      'POST',
+      `/api/v1/namespaces/${ns}/pods`,
+      pod('priv', { securityContext: { privileged: true } }),
+    );
     expect(res.status).toBe(403);
     expect(res.body.message).toMatch(/violates PodSecurity "restricted:latest".*privileged/);
   });
@@ -108,8 +159,13 @@ describe('local control plane', () => {
   it('authorizes with RBAC: a service account without bindings is forbidden', async () => {
     const c = cluster.client();
     const ns = await createNamespace(c, 'rbac');
-    const res = await c.request('GET', '/api/v1/namespaces/kube-system/secrets', undefined,
-      undefined, { 'Impersonate-User': `system:serviceaccount:${ns}:default` });
+    const res = await c.request(
+      'GET',
+      '/api/v1/namespaces/kube-system/secrets',
+      undefined,
+      undefined,
+      { 'Impersonate-User': `system:serviceaccount:${ns}:default` },
+    );
     expect(res.status).toBe(403);
     expect(res.body.message).toMatch(/cannot list resource "secrets"/);
   });
@@ -118,20 +174,34 @@ describe('local control plane', () => {
     const c = cluster.client();
     const ns = await createNamespace(c, 'token');
     await pollUntil(c, `/api/v1/namespaces/${ns}/serviceaccounts/default`, () => true);
-    const tr = await c.json('POST', `/api/v1/namespaces/${ns}/serviceaccounts/default/token`,
-      { spec: { expirationSeconds: 600 } });
+    const tr = await c.json('POST', `/api/v1/namespaces/${ns}/serviceaccounts/default/token`, {
+      spec: { expirationSeconds: 600 },
+    });
     const creds = readKubeconfig(cluster.kubeconfigPath);
     const review: any = await new Promise((resolve, reject) => {
       const url = new URL('/apis/authentication.k8s.io/v1/selfsubjectreviews', cluster.server);
-      const req = httpsRequest(url, { method: 'POST', ca: creds.ca, headers: {
-        authorization: `Bearer ${tr.status.token}`, 'content-type': 'application/json' } },
-      (res) => {
-        let body = '';
-        res.on('data', (d) => { body += d; });
-        res.on('end', () => resolve(JSON.parse(body)));
-      });
+      const req = httpsRequest(
+        url,
+        {
+          method: 'POST',
+          ca: creds.ca,
+          headers: {
+            authorization: `Bearer ${tr.status.token}`,
+            'content-type': 'application/json',
+          },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (d) => {
+            body += d;
+          });
+          res.on('end', () => resolve(JSON.parse(body)));
+        },
+      );
       req.on('error', reject);
-      req.end(JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' }));
+      req.end(
+        JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' }),
+      );
     });
     expect(review.status.userInfo.username).toBe(`system:serviceaccount:${ns}:default`);
   });
@@ -151,6 +221,8 @@ describe('local control plane', () => {
   });
 
   it('wrote a kubeconfig with the todo-infra-test context', () => {
-    expect(readFileSync(cluster.kubeconfigPath, 'utf8')).toMatch(/current-context: todo-infra-test/);
+    expect(readFileSync(cluster.kubeconfigPath, 'utf8')).toMatch(
+      /current-context: todo-infra-test/,
+    );
   });
 });

@@ -9,11 +9,26 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ensureTools } from '../tools/build.ts';
-import { apiserverArgs, controllerManagerArgs, etcdArgs, KUBERNETES_SERVICE_IP, kwokArgs,
-  probe, schedulerArgs, type Layout } from './components.ts';
+import {
+  apiserverArgs,
+  controllerManagerArgs,
+  etcdArgs,
+  KUBERNETES_SERVICE_IP,
+  kwokArgs,
+  probe,
+  schedulerArgs,
+  type Layout,
+} from './components.ts';
 import { installCrds, sharedCrdsDir } from './crds.ts';
-import { clusterRoot, createDataDir, finalizeDataDir, isMarkedFailed, markFailed, reapOrphans,
-  writeOwner } from './datadir.ts';
+import {
+  clusterRoot,
+  createDataDir,
+  finalizeDataDir,
+  isMarkedFailed,
+  markFailed,
+  reapOrphans,
+  writeOwner,
+} from './datadir.ts';
 import { kubeClient } from './kube-client.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { kwokConfigYaml } from './kwok-config.ts';
@@ -63,14 +78,17 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
   const since = (): string => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
   reapOrphans(log);
   const bins = await ensureTools(['etcd', 'kubernetes', 'kwok']);
-  const crdDir = opts.crds === false ? undefined
-    : typeof opts.crds === 'string' ? opts.crds : sharedCrdsDir();
+  const crdDir =
+    opts.crds === false ? undefined : typeof opts.crds === 'string' ? opts.crds : sharedCrdsDir();
 
   const dataDir = createDataDir();
   const logsDir = join(dataDir, 'logs');
   mkdirSync(logsDir);
   const components: Component[] = [];
-  const owner = { ownerPid: process.pid, components: {} as Record<string, { pid: number; bin: string }> };
+  const owner = {
+    ownerPid: process.pid,
+    components: {} as Record<string, { pid: number; bin: string }>,
+  };
   writeOwner(dataDir, owner);
   let reservation: PortReservation | undefined;
   const dropEmergency = onEmergency(() => {
@@ -89,13 +107,20 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     if (etcdC) await stopComponents([etcdC]);
     reservation?.release();
     dropEmergency();
-    const keep = stopOpts.keepLogs === true || isMarkedFailed(dataDir) ||
+    const keep =
+      stopOpts.keepLogs === true ||
+      isMarkedFailed(dataDir) ||
       process.env.TODO_INFRA_KEEP_CLUSTER_LOGS === '1';
     const logsKeptAt = finalizeDataDir(dataDir, keep);
     if (logsKeptAt) log(`component logs kept in ${logsKeptAt}`);
     return { logsKeptAt };
   };
-  const launch = (name: string, bin: string, args: string[], env?: NodeJS.ProcessEnv): Component => {
+  const launch = (
+    name: string,
+    bin: string,
+    args: string[],
+    env?: NodeJS.ProcessEnv,
+  ): Component => {
     const c = startComponent(name, bin, args, logsDir, env);
     components.push(c);
     // A component dying mid-suite turns later failures into puzzles: say so, keep the logs.
@@ -112,82 +137,156 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
   try {
     reservation = await reservePorts(6, clusterRoot());
     const [etcd, etcdPeer, apiserver, controllerManager, scheduler, kwok] = reservation.ports;
-    const ports = { etcd: etcd!, etcdPeer: etcdPeer!, apiserver: apiserver!,
-      controllerManager: controllerManager!, scheduler: scheduler!, kwok: kwok! };
+    const ports = {
+      etcd: etcd!,
+      etcdPeer: etcdPeer!,
+      apiserver: apiserver!,
+      controllerManager: controllerManager!,
+      scheduler: scheduler!,
+      kwok: kwok!,
+    };
     const pki = createPki(dataDir, KUBERNETES_SERVICE_IP);
     const server = `https://127.0.0.1:${ports.apiserver}`;
-    const layout: Layout = { dataDir, etcdName: basename(dataDir), pki, ports,
+    const layout: Layout = {
+      dataDir,
+      etcdName: basename(dataDir),
+      pki,
+      ports,
       adminKubeconfig: join(dataDir, 'kubeconfig'),
       controllerManagerKubeconfig: join(dataDir, 'controller-manager.kubeconfig'),
       schedulerKubeconfig: join(dataDir, 'scheduler.kubeconfig'),
-      kwokConfig: join(dataDir, 'kwok.yaml') };
+      kwokConfig: join(dataDir, 'kwok.yaml'),
+    };
     writeKubeconfig(layout.adminKubeconfig, server, pki.caCert, pki.admin, 'todo-infra-admin');
-    writeKubeconfig(layout.controllerManagerKubeconfig, server, pki.caCert, pki.controllerManager,
-      'system:kube-controller-manager');
-    writeKubeconfig(layout.schedulerKubeconfig, server, pki.caCert, pki.scheduler,
-      'system:kube-scheduler');
+    writeKubeconfig(
+      layout.controllerManagerKubeconfig,
+      server,
+      pki.caCert,
+      pki.controllerManager,
+      'system:kube-controller-manager',
+    );
+    writeKubeconfig(
+      layout.schedulerKubeconfig,
+      server,
+      pki.caCert,
+      pki.scheduler,
+      'system:kube-scheduler',
+    );
     writeFileSync(layout.kwokConfig, kwokConfigYaml());
     const hint = (c: Component): string => `see ${c.logFile}`;
     const ready = async (c: Component, what: string, fn: () => Promise<unknown>): Promise<void> => {
-      await waitFor(what, async () => ((await fn()) ? true : undefined),
-        { timeoutMs, hint: hint(c), abort: c.exited });
+      await waitFor(what, async () => ((await fn()) ? true : undefined), {
+        timeoutMs,
+        hint: hint(c),
+        abort: c.exited,
+      });
       log(`${c.name} ready (${since()})`);
     };
 
     const etcdProc = launch('etcd', bins.etcd!, etcdArgs(layout));
     // /health cannot tell etcds apart; the member list names ours.
-    await ready(etcdProc, 'etcd /health and member name', async () =>
-      JSON.parse(await probe({ scheme: 'http', port: ports.etcd, path: '/health' })).health ===
-        'true' && JSON.parse(await probe({ scheme: 'http', port: ports.etcd,
-        path: '/v3/cluster/member/list', body: '{}' })).members?.[0]?.name === layout.etcdName);
+    await ready(
+      etcdProc,
+      'etcd /health and member name',
+      async () =>
+        JSON.parse(await probe({ scheme: 'http', port: ports.etcd, path: '/health' })).health ===
+          'true' &&
+        JSON.parse(
+          await probe({
+            scheme: 'http',
+            port: ports.etcd,
+            path: '/v3/cluster/member/list',
+            body: '{}',
+          }),
+        ).members?.[0]?.name === layout.etcdName,
+    );
 
     const apiProc = launch('kube-apiserver', bins['kube-apiserver']!, apiserverArgs(layout));
     const client = kubeClient(layout.adminKubeconfig);
-    await ready(apiProc, 'kube-apiserver /readyz', async () =>
-      (await client.request('GET', '/readyz')).status === 200);
+    await ready(
+      apiProc,
+      'kube-apiserver /readyz',
+      async () => (await client.request('GET', '/readyz')).status === 200,
+    );
 
     // kwok must not read the invoking user's ~/.kwok/kwok.yaml, so it gets its own HOME.
     const kwokHome = join(dataDir, 'kwok-home');
     mkdirSync(kwokHome);
     const others = [
-      launch('kube-controller-manager', bins['kube-controller-manager']!,
-        controllerManagerArgs(layout)),
+      launch(
+        'kube-controller-manager',
+        bins['kube-controller-manager']!,
+        controllerManagerArgs(layout),
+      ),
       launch('kube-scheduler', bins['kube-scheduler']!, schedulerArgs(layout)),
       launch('kwok', bins.kwok!, kwokArgs(layout), { ...process.env, HOME: kwokHome }),
     ];
     const targets = [
-      { scheme: 'https' as const, port: ports.controllerManager, path: '/healthz',
-        certFile: join(dataDir, 'controller-manager', 'kube-controller-manager.crt') },
-      { scheme: 'https' as const, port: ports.scheduler, path: '/healthz',
-        certFile: join(dataDir, 'scheduler', 'kube-scheduler.crt') },
+      {
+        scheme: 'https' as const,
+        port: ports.controllerManager,
+        path: '/healthz',
+        certFile: join(dataDir, 'controller-manager', 'kube-controller-manager.crt'),
+      },
+      {
+        scheme: 'https' as const,
+        port: ports.scheduler,
+        path: '/healthz',
+        certFile: join(dataDir, 'scheduler', 'kube-scheduler.crt'),
+      },
       { scheme: 'https' as const, port: ports.kwok, path: '/healthz', caFile: pki.caCert },
     ];
-    await Promise.all(others.map((c, i) => ready(c, `${c.name} /healthz`, () =>
-      probe(targets[i]!))));
+    await Promise.all(
+      others.map((c, i) => ready(c, `${c.name} /healthz`, () => probe(targets[i]!))),
+    );
 
     const version = String((await client.json('GET', '/version')).gitVersion);
     const shape = { ...DEFAULT_NODE_SHAPE, ...opts.nodeShape };
     const nodeNames = await createFakeNodes(client, opts.nodes ?? 1, shape, version);
     const crdNames = crdDir ? await installCrds(client, crdDir, timeoutMs) : [];
     if (crdDir) log(`${crdNames.length} CRDs Established (${since()})`);
-    await waitFor(`fake nodes ${nodeNames.join(', ')} to be Ready`, async () => {
-      const items = (await client.json('GET', '/api/v1/nodes')).items as any[];
-      return nodeNames.every((n) => nodeIsReady(items.find((i) => i.metadata.name === n)))
-        ? true : undefined;
-    }, { timeoutMs, hint: `see ${join(logsDir, 'kwok.log')}` });
+    await waitFor(
+      `fake nodes ${nodeNames.join(', ')} to be Ready`,
+      async () => {
+        const items = (await client.json('GET', '/api/v1/nodes')).items as any[];
+        return nodeNames.every((n) => nodeIsReady(items.find((i) => i.metadata.name === n)))
+          ? true
+          : undefined;
+      },
+      { timeoutMs, hint: `see ${join(logsDir, 'kwok.log')}` },
+    );
     // Pods are rejected until the service-account controller created `default` in the namespace.
-    await waitFor('default ServiceAccount in namespace default', async () =>
-      (await client.request('GET', '/api/v1/namespaces/default/serviceaccounts/default'))
-        .status === 200 ? true : undefined,
-    { timeoutMs, hint: `see ${join(logsDir, 'kube-controller-manager.log')}` });
-    log(`control plane ${version} up with ${nodeNames.length} node(s) in ${since()}: ` +
-      `${layout.adminKubeconfig}`);
-    return { kubeconfigPath: layout.adminKubeconfig, server, dataDir, logsDir, version, nodeNames,
-      crdNames, pids: Object.fromEntries(components.map((c) => [c.name, c.pid])), stop };
+    await waitFor(
+      'default ServiceAccount in namespace default',
+      async () =>
+        (await client.request('GET', '/api/v1/namespaces/default/serviceaccounts/default'))
+          .status === 200
+          ? true
+          : undefined,
+      { timeoutMs, hint: `see ${join(logsDir, 'kube-controller-manager.log')}` },
+    );
+    log(
+      `control plane ${version} up with ${nodeNames.length} node(s) in ${since()}: ` +
+        `${layout.adminKubeconfig}`,
+    );
+    return {
+      kubeconfigPath: layout.adminKubeconfig,
+      server,
+      dataDir,
+      logsDir,
+      version,
+      nodeNames,
+      crdNames,
+      pids: Object.fromEntries(components.map((c) => [c.name, c.pid])),
+      stop,
+    };
   } catch (err) {
     const { logsKeptAt } = await stop({ keepLogs: true });
     const msg = err instanceof Error ? err.message : String(err);
-    throw new Error(`local control plane failed to start: ${msg}` +
-      (logsKeptAt ? ` (component logs: ${logsKeptAt})` : ''), { cause: err });
+    throw new Error(
+      `local control plane failed to start: ${msg}` +
+        (logsKeptAt ? ` (component logs: ${logsKeptAt})` : ''),
+      { cause: err },
+    );
   }
 }

@@ -17,18 +17,22 @@ export function sharedCrdsDir(): string {
   const shared = process.env.TODO_INFRA_SHARED_DIR || resolve(repoRoot, '..', 'shared');
   const dir = join(shared, 'crds');
   if (!existsSync(dir)) {
-    throw new Error(`upstream CRD directory ${dir} not found; set TODO_INFRA_SHARED_DIR to the ` +
-      'directory that contains crds/ (the shared test data next to the repository)');
+    throw new Error(
+      `upstream CRD directory ${dir} not found; set TODO_INFRA_SHARED_DIR to the ` +
+        'directory that contains crds/ (the shared test data next to the repository)',
+    );
   }
   return dir;
 }
 
 function yamlFiles(dir: string): string[] {
-  return readdirSync(dir).sort().flatMap((entry) => {
-    const p = join(dir, entry);
-    if (statSync(p).isDirectory()) return yamlFiles(p);
-    return /\.ya?ml$/.test(entry) ? [p] : [];
-  });
+  return readdirSync(dir)
+    .sort()
+    .flatMap((entry) => {
+      const p = join(dir, entry);
+      if (statSync(p).isDirectory()) return yamlFiles(p);
+      return /\.ya?ml$/.test(entry) ? [p] : [];
+    });
 }
 
 /** Every CustomResourceDefinition document under `dir`, as plain objects. */
@@ -51,21 +55,31 @@ function established(crd: any): boolean {
 }
 
 /** Server-side-applies the CRDs and resolves with their names once all are Established. */
-export async function installCrds(client: KubeClient, dir: string, timeoutMs: number):
-  Promise<string[]> {
+export async function installCrds(
+  client: KubeClient,
+  dir: string,
+  timeoutMs: number,
+): Promise<string[]> {
   const crds = readCrds(dir);
   for (const crd of crds) {
     const name = crd.metadata.name;
-    await client.json('PATCH',
+    await client.json(
+      'PATCH',
       `${CRD_PATH}/${name}?fieldManager=todo-infra-test-harness&force=true`,
-      crd, 'application/apply-patch+yaml');
+      crd,
+      'application/apply-patch+yaml',
+    );
   }
   const names: string[] = crds.map((c) => c.metadata.name);
   for (const name of names) {
-    await waitFor(`CRD ${name} to be Established`, async () => {
-      const crd = await client.json('GET', `${CRD_PATH}/${name}`);
-      return established(crd) ? true : undefined;
-    }, { timeoutMs, intervalMs: 100 });
+    await waitFor(
+      `CRD ${name} to be Established`,
+      async () => {
+        const crd = await client.json('GET', `${CRD_PATH}/${name}`);
+        return established(crd) ? true : undefined;
+      },
+      { timeoutMs, intervalMs: 100 },
+    );
   }
   return names;
 }

@@ -8,8 +8,16 @@
 // new start reaps data dirs whose owner is gone (killing their components first).
 //
 // Run directly by Node (type stripping): erasable TypeScript only, no imports from src/.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync,
-  writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { groupAlive } from './procs.ts';
@@ -80,7 +88,9 @@ const KEEP_LOG_DIRS = 20;
 
 function pruneOldLogs(root: string): void {
   // Names embed an ISO timestamp, so lexical order is age order.
-  const logs = readdirSync(root).filter((e) => e.startsWith('logs-')).sort();
+  const logs = readdirSync(root)
+    .filter((e) => e.startsWith('logs-'))
+    .sort();
   for (const old of logs.slice(0, Math.max(0, logs.length - KEEP_LOG_DIRS))) {
     rmSync(join(root, old), { recursive: true, force: true });
   }

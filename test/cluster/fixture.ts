@@ -33,8 +33,10 @@ declare module 'vitest' {
 export function clusterInfo(): ClusterInfo {
   const info = inject('todoInfraCluster');
   if (!info) {
-    throw new Error('no local control plane was provided: add test/cluster/global-setup.ts to ' +
-      'the `globalSetup` of this vitest project (see test/cluster/README.md)');
+    throw new Error(
+      'no local control plane was provided: add test/cluster/global-setup.ts to ' +
+        'the `globalSetup` of this vitest project (see test/cluster/README.md)',
+    );
   }
   return info;
 }

@@ -13,9 +13,15 @@ import type { ClusterInfo } from './fixture.ts';
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const nodes = Number(process.env.TODO_INFRA_TEST_NODES ?? '1');
   const cp = await startControlPlane({ nodes });
-  const info: ClusterInfo = { kubeconfigPath: cp.kubeconfigPath, server: cp.server,
-    dataDir: cp.dataDir, version: cp.version, nodeNames: cp.nodeNames, crdNames: cp.crdNames,
-    pids: cp.pids };
+  const info: ClusterInfo = {
+    kubeconfigPath: cp.kubeconfigPath,
+    server: cp.server,
+    dataDir: cp.dataDir,
+    version: cp.version,
+    nodeNames: cp.nodeNames,
+    crdNames: cp.crdNames,
+    pids: cp.pids,
+  };
   project.provide('todoInfraCluster', info);
   return async () => {
     await cp.stop();

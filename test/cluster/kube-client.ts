@@ -23,16 +23,31 @@ export interface WatchEvent {
 
 export interface KubeClient {
   server: string;
-  request(method: string, path: string, body?: unknown, contentType?: string,
-    headers?: Record<string, string>): Promise<KubeResponse>;
+  request(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType?: string,
+    headers?: Record<string, string>,
+  ): Promise<KubeResponse>;
   /** Throws unless the status is 2xx; returns the parsed body. */
-  json(method: string, path: string, body?: unknown, contentType?: string,
-    headers?: Record<string, string>): Promise<any>;
+  json(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType?: string,
+    headers?: Record<string, string>,
+  ): Promise<any>;
   /** Streams watch events until the server ends the watch or `signal` aborts. */
   watch(path: string, onEvent: (e: WatchEvent) => void, signal: AbortSignal): Promise<void>;
 }
 
-interface Credentials { server: string; ca: Buffer; cert: Buffer; key: Buffer }
+interface Credentials {
+  server: string;
+  ca: Buffer;
+  cert: Buffer;
+  key: Buffer;
+}
 
 /** Reads the single-context, client-certificate kubeconfig written by this harness. */
 export function readKubeconfig(path: string): Credentials {
@@ -42,13 +57,23 @@ export function readKubeconfig(path: string): Credentials {
   const cluster = doc.clusters?.find((c: any) => c.name === ctx?.cluster)?.cluster;
   const user = doc.users?.find((u: any) => u.name === ctx?.user)?.user;
   const b64 = (v: unknown): Buffer => Buffer.from(String(v), 'base64');
-  if (!cluster?.server || !cluster['certificate-authority-data'] ||
-      !user?.['client-certificate-data'] || !user?.['client-key-data']) {
-    throw new Error(`${path}: expected a kubeconfig with embedded CA and client certificate ` +
-      '(as written by test/cluster); other kubeconfig forms are not supported here');
+  if (
+    !cluster?.server ||
+    !cluster['certificate-authority-data'] ||
+    !user?.['client-certificate-data'] ||
+    !user?.['client-key-data']
+  ) {
+    throw new Error(
+      `${path}: expected a kubeconfig with embedded CA and client certificate ` +
+        '(as written by test/cluster); other kubeconfig forms are not supported here',
+    );
   }
-  return { server: cluster.server, ca: b64(cluster['certificate-authority-data']),
-    cert: b64(user['client-certificate-data']), key: b64(user['client-key-data']) };
+  return {
+    server: cluster.server,
+    ca: b64(cluster['certificate-authority-data']),
+    cert: b64(user['client-certificate-data']),
+    key: b64(user['client-key-data']),
+  };
 }
 
 export function kubeClient(kubeconfigPath: string): KubeClient {
@@ -56,18 +81,39 @@ export function kubeClient(kubeconfigPath: string): KubeClient {
   const agent = new Agent({ ca: creds.ca, cert: creds.cert, key: creds.key, keepAlive: true });
   const base = new URL(creds.server);
 
-  function open(method: string, path: string, body: string | undefined, contentType: string,
-    signal?: AbortSignal, headers: Record<string, string> = {}) {
-    return httpsRequest({ host: base.hostname, port: base.port, path, method, agent, signal,
-      headers: { accept: 'application/json', ...headers,
-        ...(body !== undefined ? { 'content-type': contentType } : {}) } });
+  function open(
+    method: string,
+    path: string,
+    body: string | undefined,
+    contentType: string,
+    signal?: AbortSignal,
+    headers: Record<string, string> = {},
+  ) {
+    return httpsRequest({
+      host: base.hostname,
+      port: base.port,
+      path,
+      method,
+      agent,
+      signal,
+      headers: {
+        accept: 'application/json',
+        ...headers,
+        ...(body !== undefined ? { 'content-type': contentType } : {}),
+      },
+    });
   }
 
-  const request: KubeClient['request'] = (method, path, body, contentType = 'application/json',
-    headers) =>
+  const request: KubeClient['request'] = (
+    method,
+    path,
+    body,
+    contentType = 'application/json',
+    headers,
+  ) =>
     new Promise((resolve, reject) => {
-      const payload = body === undefined ? undefined
-        : typeof body === 'string' ? body : JSON.stringify(body);
+      const payload =
+        body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
       const req = open(method, path, payload, contentType, undefined, headers);
       req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${path}: timed out`)));
       req.on('error', reject);
@@ -93,8 +139,10 @@ export function kubeClient(kubeconfigPath: string): KubeClient {
     const res = await request(method, path, body, contentType, headers);
     if (res.status < 200 || res.status > 299) {
       const msg = typeof res.body === 'object' ? res.body?.message : res.body;
-      throw Object.assign(new Error(`${method} ${path}: HTTP ${res.status}: ${msg}`),
-        { status: res.status, body: res.body });
+      throw Object.assign(new Error(`${method} ${path}: HTTP ${res.status}: ${msg}`), {
+        status: res.status,
+        body: res.body,
+      });
     }
     return res.body;
   };
@@ -106,8 +154,11 @@ export function kubeClient(kubeconfigPath: string): KubeClient {
       req.on('response', (res) => {
         if (res.statusCode !== 200) {
           res.resume();
-          reject(Object.assign(new Error(`watch ${path}: HTTP ${res.statusCode}`),
-            { status: res.statusCode }));
+          reject(
+            Object.assign(new Error(`watch ${path}: HTTP ${res.statusCode}`), {
+              status: res.statusCode,
+            }),
+          );
           return;
         }
         let buffered = '';

@@ -10,16 +10,26 @@ import type { ClientCert } from './pki.ts';
 /** Context (and cluster) name in the admin kubeconfig. */
 export const CONTEXT_NAME = 'todo-infra-test';
 
-export function writeKubeconfig(path: string, server: string, caCert: string, client: ClientCert,
-  userName: string): void {
+export function writeKubeconfig(
+  path: string,
+  server: string,
+  caCert: string,
+  client: ClientCert,
+  userName: string,
+): void {
   const b64 = (file: string): string => readFileSync(file).toString('base64');
   const doc = {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: CONTEXT_NAME,
-      cluster: { server, 'certificate-authority-data': b64(caCert) } }],
-    users: [{ name: userName,
-      user: { 'client-certificate-data': b64(client.cert), 'client-key-data': b64(client.key) } }],
+    clusters: [
+      { name: CONTEXT_NAME, cluster: { server, 'certificate-authority-data': b64(caCert) } },
+    ],
+    users: [
+      {
+        name: userName,
+        user: { 'client-certificate-data': b64(client.cert), 'client-key-data': b64(client.key) },
+      },
+    ],
     contexts: [{ name: CONTEXT_NAME, context: { cluster: CONTEXT_NAME, user: userName } }],
     'current-context': CONTEXT_NAME,
     preferences: {},

@@ -115,13 +115,28 @@ containerStatuses:
 
 type Expr = { key: string; operator: string; values?: string[] };
 
-function stage(name: string, kind: 'Node' | 'Pod', match: Expr[], next: object,
-  delayMs?: { base: number; jitter?: number }): object {
-  const delay = delayMs === undefined ? undefined
-    : { durationMilliseconds: delayMs.base, jitterDurationMilliseconds: delayMs.jitter };
-  return { apiVersion: 'kwok.x-k8s.io/v1alpha1', kind: 'Stage', metadata: { name },
-    spec: { resourceRef: { apiGroup: 'v1', kind }, selector: { matchExpressions: match },
-      ...(delay ? { delay } : {}), next } };
+function stage(
+  name: string,
+  kind: 'Node' | 'Pod',
+  match: Expr[],
+  next: object,
+  delayMs?: { base: number; jitter?: number },
+): object {
+  const delay =
+    delayMs === undefined
+      ? undefined
+      : { durationMilliseconds: delayMs.base, jitterDurationMilliseconds: delayMs.jitter };
+  return {
+    apiVersion: 'kwok.x-k8s.io/v1alpha1',
+    kind: 'Stage',
+    metadata: { name },
+    spec: {
+      resourceRef: { apiGroup: 'v1', kind },
+      selector: { matchExpressions: match },
+      ...(delay ? { delay } : {}),
+      next,
+    },
+  };
 }
 
 const READY = '.status.conditions.[] | select( .type == "Ready" ) | .status';
@@ -135,19 +150,36 @@ const notDeleting: Expr = { key: '.metadata.deletionTimestamp', operator: 'DoesN
  */
 export function kwokConfigYaml(): string {
   const docs: object[] = [
-    stage('node-ready', 'Node', [{ key: READY, operator: 'NotIn', values: ['True'] }],
-      { statusTemplate: readyConditionsTemplate }),
-    stage('node-heartbeat', 'Node', [{ key: READY, operator: 'In', values: ['True'] }],
-      { statusTemplate: heartbeatTemplate }, { base: 20_000, jitter: 25_000 }),
-    stage('pod-running', 'Pod', [notDeleting,
-      { key: '.status.phase', operator: 'In', values: ['Pending'] }],
-    { statusTemplate: podRunningTemplate }),
-    stage('job-pod-done', 'Pod', [notDeleting,
-      { key: '.status.phase', operator: 'In', values: ['Running'] },
-      { key: '.metadata.ownerReferences.[].kind', operator: 'In', values: ['Job'] }],
-    { statusTemplate: jobPodDoneTemplate }, { base: 1000 }),
-    stage('pod-removed', 'Pod', [{ key: '.metadata.deletionTimestamp', operator: 'Exists' }],
-      { delete: true }),
+    stage('node-ready', 'Node', [{ key: READY, operator: 'NotIn', values: ['True'] }], {
+      statusTemplate: readyConditionsTemplate,
+    }),
+    stage(
+      'node-heartbeat',
+      'Node',
+      [{ key: READY, operator: 'In', values: ['True'] }],
+      { statusTemplate: heartbeatTemplate },
+      { base: 20_000, jitter: 25_000 },
+    ),
+    stage(
+      'pod-running',
+      'Pod',
+      [notDeleting, { key: '.status.phase', operator: 'In', values: ['Pending'] }],
+      { statusTemplate: podRunningTemplate },
+    ),
+    stage(
+      'job-pod-done',
+      'Pod',
+      [
+        notDeleting,
+        { key: '.status.phase', operator: 'In', values: ['Running'] },
+        { key: '.metadata.ownerReferences.[].kind', operator: 'In', values: ['Job'] },
+      ],
+      { statusTemplate: jobPodDoneTemplate },
+      { base: 1000 },
+    ),
+    stage('pod-removed', 'Pod', [{ key: '.metadata.deletionTimestamp', operator: 'Exists' }], {
+      delete: true,
+    }),
   ];
   return docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
 }

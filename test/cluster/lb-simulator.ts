@@ -49,11 +49,20 @@ async function recordEvent(client: KubeClient, svc: any, ip: string): Promise<vo
   const ns = svc.metadata.namespace;
   await client.request('POST', `/api/v1/namespaces/${ns}/events`, {
     metadata: { generateName: `${svc.metadata.name}.` },
-    involvedObject: { kind: 'Service', apiVersion: 'v1', namespace: ns,
-      name: svc.metadata.name, uid: svc.metadata.uid },
-    reason: 'EnsuredLoadBalancer', message: `Ensured load balancer (simulated) at ${ip}`,
-    type: 'Normal', source: { component: 'service-controller' },
-    firstTimestamp: new Date().toISOString(), lastTimestamp: new Date().toISOString(), count: 1,
+    involvedObject: {
+      kind: 'Service',
+      apiVersion: 'v1',
+      namespace: ns,
+      name: svc.metadata.name,
+      uid: svc.metadata.uid,
+    },
+    reason: 'EnsuredLoadBalancer',
+    message: `Ensured load balancer (simulated) at ${ip}`,
+    type: 'Normal',
+    source: { component: 'service-controller' },
+    firstTimestamp: new Date().toISOString(),
+    lastTimestamp: new Date().toISOString(),
+    count: 1,
   });
 }
 
@@ -81,17 +90,29 @@ export async function startLbSimulator(opts: LbSimulatorOptions): Promise<LbSimu
     const finalizers: string[] = svc.metadata.finalizers ?? [];
     if (svc.metadata.deletionTimestamp) {
       if (finalizers.includes(LB_CLEANUP_FINALIZER)) {
-        await client.json('PATCH', path(svc), { metadata: { resourceVersion:
-          svc.metadata.resourceVersion, finalizers: finalizers.filter((f) => f !== LB_CLEANUP_FINALIZER) } },
-        merge);
+        await client.json(
+          'PATCH',
+          path(svc),
+          {
+            metadata: {
+              resourceVersion: svc.metadata.resourceVersion,
+              finalizers: finalizers.filter((f) => f !== LB_CLEANUP_FINALIZER),
+            },
+          },
+          merge,
+        );
       }
       return;
     }
     const current: string | undefined = svc.status?.loadBalancer?.ingress?.[0]?.ip;
     if (!wantsLb(svc)) {
       if (current !== undefined) {
-        await client.json('PATCH', `${path(svc)}/status`, { status: { loadBalancer: { ingress: null } } },
-          merge);
+        await client.json(
+          'PATCH',
+          `${path(svc)}/status`,
+          { status: { loadBalancer: { ingress: null } } },
+          merge,
+        );
         assigned.delete(key(svc));
       }
       return;
@@ -99,12 +120,25 @@ export async function startLbSimulator(opts: LbSimulatorOptions): Promise<LbSimu
     const ip = (opts.addressFor ?? defaultAddress)(svc);
     if (ip === undefined || ip === current) return;
     if (opts.manageFinalizer && !finalizers.includes(LB_CLEANUP_FINALIZER)) {
-      await client.json('PATCH', path(svc), { metadata: { resourceVersion:
-        svc.metadata.resourceVersion, finalizers: [...finalizers, LB_CLEANUP_FINALIZER] } }, merge);
+      await client.json(
+        'PATCH',
+        path(svc),
+        {
+          metadata: {
+            resourceVersion: svc.metadata.resourceVersion,
+            finalizers: [...finalizers, LB_CLEANUP_FINALIZER],
+          },
+        },
+        merge,
+      );
     }
     if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
-    await client.json('PATCH', `${path(svc)}/status`,
-      { status: { loadBalancer: { ingress: [{ ip, ipMode: 'VIP' }] } } }, merge);
+    await client.json(
+      'PATCH',
+      `${path(svc)}/status`,
+      { status: { loadBalancer: { ingress: [{ ip, ipMode: 'VIP' }] } } },
+      merge,
+    );
     assigned.set(key(svc), ip);
     await recordEvent(client, svc, ip);
     log(`${key(svc)} -> ${ip}`);

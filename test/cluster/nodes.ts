@@ -20,7 +20,10 @@ export interface NodeShape {
 }
 
 export const DEFAULT_NODE_SHAPE: NodeShape = {
-  cpu: '2', memory: '12Gi', pods: '110', ephemeralStorage: '40Gi',
+  cpu: '2',
+  memory: '12Gi',
+  pods: '110',
+  ephemeralStorage: '40Gi',
 };
 
 export function fakeNodeName(index: number): string {
@@ -29,15 +32,21 @@ export function fakeNodeName(index: number): string {
 
 function nodeManifest(index: number, shape: NodeShape, kubeletVersion: string): object {
   const name = fakeNodeName(index);
-  const resources = { cpu: shape.cpu, memory: shape.memory, pods: shape.pods,
-    'ephemeral-storage': shape.ephemeralStorage };
+  const resources = {
+    cpu: shape.cpu,
+    memory: shape.memory,
+    pods: shape.pods,
+    'ephemeral-storage': shape.ephemeralStorage,
+  };
   return {
     apiVersion: 'v1',
     kind: 'Node',
     metadata: {
       name,
-      annotations: { [KWOK_NODE_ANNOTATION]: KWOK_NODE_ANNOTATION_VALUE,
-        'node.alpha.kubernetes.io/ttl': '0' },
+      annotations: {
+        [KWOK_NODE_ANNOTATION]: KWOK_NODE_ANNOTATION_VALUE,
+        'node.alpha.kubernetes.io/ttl': '0',
+      },
       labels: {
         'kubernetes.io/arch': 'arm64',
         'kubernetes.io/os': 'linux',
@@ -53,25 +62,45 @@ function nodeManifest(index: number, shape: NodeShape, kubeletVersion: string): 
     status: {
       allocatable: resources,
       capacity: resources,
-      addresses: [{ type: 'InternalIP', address: `10.0.10.${10 + index}` },
-        { type: 'Hostname', address: name }],
-      nodeInfo: { architecture: 'arm64', operatingSystem: 'linux', kubeletVersion,
-        kubeProxyVersion: kubeletVersion, containerRuntimeVersion: 'kwok://fake',
-        kernelVersion: 'fake', osImage: 'fake (kwok)', machineID: '', systemUUID: '',
-        bootID: '' },
+      addresses: [
+        { type: 'InternalIP', address: `10.0.10.${10 + index}` },
+        { type: 'Hostname', address: name },
+      ],
+      nodeInfo: {
+        architecture: 'arm64',
+        operatingSystem: 'linux',
+        kubeletVersion,
+        kubeProxyVersion: kubeletVersion,
+        containerRuntimeVersion: 'kwok://fake',
+        kernelVersion: 'fake',
+        osImage: 'fake (kwok)',
+        machineID: '',
+        systemUUID: '',
+        bootID: '',
+      },
     },
   };
 }
 
 /** Creates `count` fake nodes (idempotent: existing ones are left alone). */
-export async function createFakeNodes(client: KubeClient, count: number, shape: NodeShape,
-  kubeletVersion: string): Promise<string[]> {
+export async function createFakeNodes(
+  client: KubeClient,
+  count: number,
+  shape: NodeShape,
+  kubeletVersion: string,
+): Promise<string[]> {
   const names: string[] = [];
   for (let i = 0; i < count; i++) {
-    const res = await client.request('POST', '/api/v1/nodes', nodeManifest(i, shape, kubeletVersion));
+    const res = await client.request(
+      'POST',
+      '/api/v1/nodes',
+      nodeManifest(i, shape, kubeletVersion),
+    );
     if (res.status !== 201 && res.status !== 409) {
-      throw new Error(`creating fake node ${fakeNodeName(i)}: HTTP ${res.status}: ` +
-        `${res.body?.message ?? JSON.stringify(res.body)}`);
+      throw new Error(
+        `creating fake node ${fakeNodeName(i)}: HTTP ${res.status}: ` +
+          `${res.body?.message ?? JSON.stringify(res.body)}`,
+      );
     }
     names.push(fakeNodeName(i));
   }
@@ -80,7 +109,9 @@ export async function createFakeNodes(client: KubeClient, count: number, shape: 
 
 export function nodeIsReady(node: any): boolean {
   const ready = node?.status?.conditions?.find((c: any) => c.type === 'Ready');
-  const notReadyTaint = node?.spec?.taints?.some((t: any) =>
-    t.key === 'node.kubernetes.io/not-ready' || t.key === 'node.kubernetes.io/unreachable');
+  const notReadyTaint = node?.spec?.taints?.some(
+    (t: any) =>
+      t.key === 'node.kubernetes.io/not-ready' || t.key === 'node.kubernetes.io/unreachable',
+  );
   return ready?.status === 'True' && !notReadyTaint;
 }

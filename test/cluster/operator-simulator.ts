@@ -28,7 +28,9 @@ export interface ResourceKind {
   namespace?: string;
 }
 
-export interface ResourceRef extends ResourceKind { name: string }
+export interface ResourceRef extends ResourceKind {
+  name: string;
+}
 
 export interface ConditionSpec {
   type?: string;
@@ -55,33 +57,57 @@ function nextStatus(obj: any, cond: ConditionSpec): any {
   const existing: any[] = obj.status?.conditions ?? [];
   const previous = existing.find((c) => c.type === type);
   const condition = {
-    type, status: cond.status, reason: cond.reason ?? (cond.status === 'True' ? 'Ready' : 'NotReady'),
-    message: cond.message ?? '', observedGeneration: generation,
-    lastTransitionTime: previous?.status === cond.status && previous.lastTransitionTime
-      ? previous.lastTransitionTime : new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    type,
+    status: cond.status,
+    reason: cond.reason ?? (cond.status === 'True' ? 'Ready' : 'NotReady'),
+    message: cond.message ?? '',
+    observedGeneration: generation,
+    lastTransitionTime:
+      previous?.status === cond.status && previous.lastTransitionTime
+        ? previous.lastTransitionTime
+        : new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
   };
-  return { ...obj.status, ...cond.extraStatus, observedGeneration: generation,
-    conditions: [...existing.filter((c) => c.type !== type), condition] };
+  return {
+    ...obj.status,
+    ...cond.extraStatus,
+    observedGeneration: generation,
+    conditions: [...existing.filter((c) => c.type !== type), condition],
+  };
 }
 
-async function writeStatus(client: KubeClient, kind: ResourceKind, obj: any,
-  cond: ConditionSpec): Promise<any> {
-  const res = await client.request('PUT', `${objectPath(kind, obj)}/status`,
-    { ...obj, status: nextStatus(obj, cond) });
+async function writeStatus(
+  client: KubeClient,
+  kind: ResourceKind,
+  obj: any,
+  cond: ConditionSpec,
+): Promise<any> {
+  const res = await client.request('PUT', `${objectPath(kind, obj)}/status`, {
+    ...obj,
+    status: nextStatus(obj, cond),
+  });
   if (res.status === 404) {
-    throw new Error(`${objectPath(kind, obj)}/status: not found (object deleted, or its CRD has ` +
-      'no status subresource, in which case a real operator could not write it there either)');
+    throw new Error(
+      `${objectPath(kind, obj)}/status: not found (object deleted, or its CRD has ` +
+        'no status subresource, in which case a real operator could not write it there either)',
+    );
   }
   if (res.status < 200 || res.status > 299) {
-    throw Object.assign(new Error(`status update of ${objectPath(kind, obj)}: HTTP ${res.status}: ` +
-      `${res.body?.message}`), { status: res.status });
+    throw Object.assign(
+      new Error(
+        `status update of ${objectPath(kind, obj)}: HTTP ${res.status}: ` + `${res.body?.message}`,
+      ),
+      { status: res.status },
+    );
   }
   return res.body;
 }
 
 /** Sets one condition on an object via its status subresource; retries on write conflicts. */
-export async function setCondition(kubeconfigPath: string, ref: ResourceRef,
-  cond: ConditionSpec): Promise<any> {
+export async function setCondition(
+  kubeconfigPath: string,
+  ref: ResourceRef,
+  cond: ConditionSpec,
+): Promise<any> {
   const client = kubeClient(kubeconfigPath);
   const kind = { ...ref };
   const path = `${basePath(ref)}/${ref.name}`;
@@ -106,8 +132,9 @@ export interface OperatorSimulatorOptions {
 }
 
 /** Watches a resource kind and publishes `decide(obj)` for every generation not yet observed. */
-export async function startOperatorSimulator(opts: OperatorSimulatorOptions):
-  Promise<{ stop(): Promise<void> }> {
+export async function startOperatorSimulator(
+  opts: OperatorSimulatorOptions,
+): Promise<{ stop(): Promise<void> }> {
   const client = kubeClient(opts.kubeconfigPath);
   const log = opts.log ?? ((m: string) => void process.stderr.write(`[operator-simulator] ${m}\n`));
   const reconcile = async (obj: any, deleted: boolean): Promise<void> => {
@@ -118,13 +145,20 @@ export async function startOperatorSimulator(opts: OperatorSimulatorOptions):
     // Strimzi's schema has no per-condition observedGeneration (the API server prunes it), so
     // the status-level one counts too.
     const seen = prev?.observedGeneration ?? obj.status?.observedGeneration;
-    if (prev && seen === obj.metadata.generation && prev.status === cond.status &&
-        (prev.reason ?? '') === (cond.reason ?? prev.reason ?? '')) return;
+    if (
+      prev &&
+      seen === obj.metadata.generation &&
+      prev.status === cond.status &&
+      (prev.reason ?? '') === (cond.reason ?? prev.reason ?? '')
+    )
+      return;
     if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
     const fresh = await client.json('GET', objectPath(opts.kind, obj));
     await writeStatus(client, opts.kind, fresh, cond);
-    log(`${opts.kind.plural} ${fresh.metadata.namespace ?? ''}/${fresh.metadata.name} ` +
-      `generation ${fresh.metadata.generation}: ${cond.type ?? 'Ready'}=${cond.status}`);
+    log(
+      `${opts.kind.plural} ${fresh.metadata.namespace ?? ''}/${fresh.metadata.name} ` +
+        `generation ${fresh.metadata.generation}: ${cond.type ?? 'Ready'}=${cond.status}`,
+    );
   };
   const loop = startWatchLoop(client, basePath(opts.kind), reconcile, log);
   await loop.synced;

@@ -16,7 +16,9 @@ describe('reservePorts', () => {
     const b = await reservePorts(6, root);
     const all = [...a.ports, ...b.ports];
     expect(new Set(all).size).toBe(12);
-    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/);
+    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+      .trim()
+      .split(/\s+/);
     for (const p of all) expect(p).toBeLessThan(Number(low));
     for (const p of a.ports) {
       expect(readFileSync(join(root, 'ports', String(p), 'pid'), 'utf8')).toBe(String(process.pid));

@@ -25,7 +25,9 @@ export interface PortReservation {
 function candidateRange(): [number, number] {
   let ephemeralLow = 32768;
   try {
-    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/);
+    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+      .trim()
+      .split(/\s+/);
     if (Number(low) > 11000) ephemeralLow = Number(low);
   } catch {
     // not Linux: keep the common default
@@ -63,7 +65,9 @@ function bindable(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
     server.once('error', () => resolve(false));
-    server.listen({ host: LOOPBACK, port, exclusive: true }, () => server.close(() => resolve(true)));
+    server.listen({ host: LOOPBACK, port, exclusive: true }, () =>
+      server.close(() => resolve(true)),
+    );
   });
 }
 

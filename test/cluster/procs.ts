@@ -41,8 +41,13 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   }
 }
 
-export function startComponent(name: string, bin: string, args: string[], logsDir: string,
-  env: NodeJS.ProcessEnv = process.env): Component {
+export function startComponent(
+  name: string,
+  bin: string,
+  args: string[],
+  logsDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Component {
   installHandlers();
   const logFile = join(logsDir, `${name}.log`);
   const fd = openSync(logFile, 'a');
@@ -57,7 +62,9 @@ export function startComponent(name: string, bin: string, args: string[], logsDi
   liveGroups.add(pid);
   const exited = new Promise<string>((resolve) => {
     child.once('error', (err) => resolve(`failed to start: ${err.message}`));
-    child.once('exit', (code, signal) => resolve(signal ? `killed by ${signal}` : `exit code ${code}`));
+    child.once('exit', (code, signal) =>
+      resolve(signal ? `killed by ${signal}` : `exit code ${code}`),
+    );
   });
   return { name, pid, logFile, child, exited };
 }
@@ -72,8 +79,13 @@ export async function stopComponents(components: Component[], graceMs = 5000): P
   }
   for (const c of pending) if (groupAlive(c.pid)) signalGroup(c.pid, 'SIGKILL');
   // A killed leader stays a zombie until Node reaps it, which only happens on the event loop.
-  await Promise.all(components.map((c) => c.child.exitCode === null && c.child.signalCode === null
-    ? Promise.race([c.exited, new Promise((r) => setTimeout(r, 2000))]) : undefined));
+  await Promise.all(
+    components.map((c) =>
+      c.child.exitCode === null && c.child.signalCode === null
+        ? Promise.race([c.exited, new Promise((r) => setTimeout(r, 2000))])
+        : undefined,
+    ),
+  );
   for (const c of components) liveGroups.delete(c.pid);
 }
 

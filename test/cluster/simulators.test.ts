@@ -18,7 +18,9 @@ const service = (name: string, spec: Record<string, unknown> = {}) => ({
 });
 
 const kafka = (name: string) => ({
-  apiVersion: 'kafka.strimzi.io/v1', kind: 'Kafka', metadata: { name },
+  apiVersion: 'kafka.strimzi.io/v1',
+  kind: 'Kafka',
+  metadata: { name },
   spec: { kafka: { listeners: [{ name: 'plain', port: 9092, type: 'internal', tls: false }] } },
 });
 
@@ -30,13 +32,22 @@ describe('lb-simulator', () => {
     const c = cluster.client();
     const ns = await createNamespace(c, 'lb');
     await c.json('POST', `/api/v1/namespaces/${ns}/services`, service('ingress'));
-    await c.json('POST', `/api/v1/namespaces/${ns}/services`,
-      service('reserved', { loadBalancerIP: '198.51.100.7' }));
-    const svc = await pollUntil(c, `/api/v1/namespaces/${ns}/services/ingress`,
-      (s) => s.status?.loadBalancer?.ingress?.length === 1);
+    await c.json(
+      'POST',
+      `/api/v1/namespaces/${ns}/services`,
+      service('reserved', { loadBalancerIP: '198.51.100.7' }),
+    );
+    const svc = await pollUntil(
+      c,
+      `/api/v1/namespaces/${ns}/services/ingress`,
+      (s) => s.status?.loadBalancer?.ingress?.length === 1,
+    );
     expect(svc.status.loadBalancer.ingress[0].ip).toMatch(/^203\.0\.113\./);
-    const reserved = await pollUntil(c, `/api/v1/namespaces/${ns}/services/reserved`,
-      (s) => s.status?.loadBalancer?.ingress?.length === 1);
+    const reserved = await pollUntil(
+      c,
+      `/api/v1/namespaces/${ns}/services/reserved`,
+      (s) => s.status?.loadBalancer?.ingress?.length === 1,
+    );
     expect(reserved.status.loadBalancer.ingress[0].ip).toBe('198.51.100.7');
     const events = await c.json('GET', `/api/v1/namespaces/${ns}/events`);
     expect(events.items.map((e: any) => e.reason)).toContain('EnsuredLoadBalancer');
@@ -45,13 +56,23 @@ describe('lb-simulator', () => {
   it('leaves classed and non-LoadBalancer Services alone', async () => {
     const c = cluster.client();
     const ns = await createNamespace(c, 'lbskip');
-    await c.json('POST', `/api/v1/namespaces/${ns}/services`,
-      service('classed', { loadBalancerClass: 'example.com/other' }));
-    await c.json('POST', `/api/v1/namespaces/${ns}/services`, service('plain', { type: 'ClusterIP' }));
+    await c.json(
+      'POST',
+      `/api/v1/namespaces/${ns}/services`,
+      service('classed', { loadBalancerClass: 'example.com/other' }),
+    );
+    await c.json(
+      'POST',
+      `/api/v1/namespaces/${ns}/services`,
+      service('plain', { type: 'ClusterIP' }),
+    );
     // A later Service is handled; by then the earlier events have been processed in order.
     await c.json('POST', `/api/v1/namespaces/${ns}/services`, service('marker'));
-    await pollUntil(c, `/api/v1/namespaces/${ns}/services/marker`,
-      (s) => s.status?.loadBalancer?.ingress?.length === 1);
+    await pollUntil(
+      c,
+      `/api/v1/namespaces/${ns}/services/marker`,
+      (s) => s.status?.loadBalancer?.ingress?.length === 1,
+    );
     for (const name of ['classed', 'plain']) {
       const s = await c.json('GET', `/api/v1/namespaces/${ns}/services/${name}`);
       expect(s.status?.loadBalancer?.ingress, name).toBeUndefined();
@@ -65,13 +86,24 @@ describe('operator-simulator', () => {
     const ns = await createNamespace(c, 'op');
     const base = `/apis/kafka.strimzi.io/v1/namespaces/${ns}/kafkas`;
     await c.json('POST', base, kafka('events'));
-    const ref = { group: 'kafka.strimzi.io', version: 'v1', plural: 'kafkas', namespace: ns,
-      name: 'events' };
-    await setCondition(cluster.kubeconfigPath, ref,
-      { status: 'False', reason: 'NotEnoughBrokers', message: 'waiting for node pools' });
+    const ref = {
+      group: 'kafka.strimzi.io',
+      version: 'v1',
+      plural: 'kafkas',
+      namespace: ns,
+      name: 'events',
+    };
+    await setCondition(cluster.kubeconfigPath, ref, {
+      status: 'False',
+      reason: 'NotEnoughBrokers',
+      message: 'waiting for node pools',
+    });
     let obj = await c.json('GET', `${base}/events`);
-    expect(condition(obj, 'Ready')).toMatchObject({ status: 'False', reason: 'NotEnoughBrokers',
-      message: 'waiting for node pools' });
+    expect(condition(obj, 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'NotEnoughBrokers',
+      message: 'waiting for node pools',
+    });
     expect(obj.status.observedGeneration).toBe(obj.metadata.generation);
     await setCondition(cluster.kubeconfigPath, ref, { status: 'True' });
     obj = await c.json('GET', `${base}/events`);
@@ -83,16 +115,22 @@ describe('operator-simulator', () => {
   it('startOperatorSimulator reconciles each new generation', async () => {
     const c = cluster.client();
     const ns = await createNamespace(c, 'oploop');
-    const sim = await startOperatorSimulator({ kubeconfigPath: cluster.kubeconfigPath,
+    const sim = await startOperatorSimulator({
+      kubeconfigPath: cluster.kubeconfigPath,
       kind: { group: 'kafka.strimzi.io', version: 'v1', plural: 'kafkas', namespace: ns },
       decide: (o) => ({ status: 'True', reason: `gen${o.metadata.generation}` }),
-      log: () => undefined });
+      log: () => undefined,
+    });
     stoppers.push(() => sim.stop());
     const path = `/apis/kafka.strimzi.io/v1/namespaces/${ns}/kafkas/logs`;
     await c.json('POST', `/apis/kafka.strimzi.io/v1/namespaces/${ns}/kafkas`, kafka('logs'));
     await pollUntil(c, path, (o) => condition(o, 'Ready')?.reason === 'gen1');
-    await c.json('PATCH', path, { spec: { kafka: { version: '4.1.0' } } },
-      'application/merge-patch+json');
+    await c.json(
+      'PATCH',
+      path,
+      { spec: { kafka: { version: '4.1.0' } } },
+      'application/merge-patch+json',
+    );
     const obj = await pollUntil(c, path, (o) => condition(o, 'Ready')?.reason === 'gen2');
     expect(obj.status.observedGeneration).toBe(2);
   });
@@ -100,8 +138,10 @@ describe('operator-simulator', () => {
   it('rejects a v1beta2 Kafka (the CRD serves only v1)', async () => {
     const c = cluster.client();
     const ns = await createNamespace(c, 'oldkafka');
-    const res = await c.request('POST', `/apis/kafka.strimzi.io/v1beta2/namespaces/${ns}/kafkas`,
-      { ...kafka('old'), apiVersion: 'kafka.strimzi.io/v1beta2' });
+    const res = await c.request('POST', `/apis/kafka.strimzi.io/v1beta2/namespaces/${ns}/kafkas`, {
+      ...kafka('old'),
+      apiVersion: 'kafka.strimzi.io/v1beta2',
+    });
     expect(res.status).toBe(404);
   });
 });

@@ -21,7 +21,8 @@ export interface ClusterState {
 }
 
 export function stateDir(): string {
-  const dir = process.env.TODO_INFRA_CLUSTER_STATE_DIR ||
+  const dir =
+    process.env.TODO_INFRA_CLUSTER_STATE_DIR ||
     join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'todo-infra', 'cluster');
   mkdirSync(dir, { recursive: true });
   return dir;

@@ -40,12 +40,21 @@ export async function runSupervisor(args: string[]): Promise<void> {
     cp = await startControlPlane({ nodes, log });
     copyFileSync(cp.kubeconfigPath, stableKubeconfigPath());
     if (!args.includes('--no-lb-simulator')) {
-      lb = await startLbSimulator({ kubeconfigPath: cp.kubeconfigPath,
-        log: (m) => log(`[lb-simulator] ${m}`) });
+      lb = await startLbSimulator({
+        kubeconfigPath: cp.kubeconfigPath,
+        log: (m) => log(`[lb-simulator] ${m}`),
+      });
     }
-    writeState({ ...base, status: 'ready', kubeconfigPath: stableKubeconfigPath(),
-      server: cp.server, version: cp.version, dataDir: cp.dataDir, logsDir: cp.logsDir,
-      pids: { supervisor: process.pid, ...cp.pids } });
+    writeState({
+      ...base,
+      status: 'ready',
+      kubeconfigPath: stableKubeconfigPath(),
+      server: cp.server,
+      version: cp.version,
+      dataDir: cp.dataDir,
+      logsDir: cp.logsDir,
+      pids: { supervisor: process.pid, ...cp.pids },
+    });
     log('ready');
     // Component death means the cluster is no longer what the state file promises.
     const watchdog = setInterval(() => {

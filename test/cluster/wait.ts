@@ -17,16 +17,23 @@ export interface WaitOptions {
 }
 
 /** Calls `probe` until it returns a non-undefined value; `probe` may throw (treated as "not yet"). */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>,
-  opts: WaitOptions): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  opts: WaitOptions,
+): Promise<T> {
   const deadline = Date.now() + opts.timeoutMs;
   let last = 'no answer yet';
   let aborted: string | undefined;
-  void opts.abort?.then((why) => { aborted = why; });
+  void opts.abort?.then((why) => {
+    aborted = why;
+  });
   for (;;) {
     if (aborted !== undefined) {
-      throw new Error(`${what}: gave up because the process ended (${aborted})` +
-        (opts.hint ? `; ${opts.hint}` : ''));
+      throw new Error(
+        `${what}: gave up because the process ended (${aborted})` +
+          (opts.hint ? `; ${opts.hint}` : ''),
+      );
     }
     try {
       const value = await probe();
@@ -36,8 +43,10 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
       last = err instanceof Error ? err.message : String(err);
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${opts.timeoutMs} ms waiting for ${what}; last: ${last}` +
-        (opts.hint ? `; ${opts.hint}` : ''));
+      throw new Error(
+        `timed out after ${opts.timeoutMs} ms waiting for ${what}; last: ${last}` +
+          (opts.hint ? `; ${opts.hint}` : ''),
+      );
     }
     await sleep(opts.intervalMs ?? 200);
   }

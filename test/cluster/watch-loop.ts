@@ -13,12 +13,17 @@ export interface WatchLoop {
   stop(): Promise<void>;
 }
 
-export function startWatchLoop(client: KubeClient, collectionPath: string,
+export function startWatchLoop(
+  client: KubeClient,
+  collectionPath: string,
   reconcile: (obj: any, deleted: boolean) => Promise<void>,
-  log: (msg: string) => void): WatchLoop {
+  log: (msg: string) => void,
+): WatchLoop {
   const abort = new AbortController();
   let markSynced: () => void = () => undefined;
-  const synced = new Promise<void>((r) => { markSynced = r; });
+  const synced = new Promise<void>((r) => {
+    markSynced = r;
+  });
   const safeReconcile = async (obj: any, deleted: boolean): Promise<void> => {
     try {
       await reconcile(obj, deleted);
@@ -32,7 +37,9 @@ export function startWatchLoop(client: KubeClient, collectionPath: string,
     const k = `${obj?.metadata?.namespace ?? ''}/${obj?.metadata?.name ?? ''}`;
     const nextRun = (queues.get(k) ?? Promise.resolve()).then(() => safeReconcile(obj, deleted));
     queues.set(k, nextRun);
-    void nextRun.then(() => { if (queues.get(k) === nextRun) queues.delete(k); });
+    void nextRun.then(() => {
+      if (queues.get(k) === nextRun) queues.delete(k);
+    });
   };
   const sep = collectionPath.includes('?') ? '&' : '?';
 
@@ -44,15 +51,18 @@ export function startWatchLoop(client: KubeClient, collectionPath: string,
         markSynced();
         let rv: string = list.metadata.resourceVersion;
         let expired = false;
-        await client.watch(`${collectionPath}${sep}watch=1&allowWatchBookmarks=true` +
-          `&resourceVersion=${rv}`, (e) => {
-          if (e.type === 'ERROR') {
-            expired = true; // typically 410 Gone: the resourceVersion is too old
-            return;
-          }
-          rv = e.object?.metadata?.resourceVersion ?? rv;
-          if (e.type !== 'BOOKMARK') enqueue(e.object, e.type === 'DELETED');
-        }, abort.signal);
+        await client.watch(
+          `${collectionPath}${sep}watch=1&allowWatchBookmarks=true` + `&resourceVersion=${rv}`,
+          (e) => {
+            if (e.type === 'ERROR') {
+              expired = true; // typically 410 Gone: the resourceVersion is too old
+              return;
+            }
+            rv = e.object?.metadata?.resourceVersion ?? rv;
+            if (e.type !== 'BOOKMARK') enqueue(e.object, e.type === 'DELETED');
+          },
+          abort.signal,
+        );
         if (expired) log(`watch on ${collectionPath} expired; re-listing`);
       } catch (err) {
         if (abort.signal.aborted) break;

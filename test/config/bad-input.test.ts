@@ -26,9 +26,15 @@ describe('each bad-input class', () => {
   });
 
   it('invalid CIDR', () => {
-    expect(problemFor(loadError('network:\n  vcnCidr: 10.0.0/16\n'), 'network.vcnCidr')).toMatch(/not an IPv4 CIDR/);
-    expect(problemFor(loadError('network:\n  vcnCidr: 10.0.300.0/16\n'), 'network.vcnCidr')).toMatch(/octet/);
-    expect(problemFor(loadError('network:\n  vcnCidr: 10.0.0.0/4\n'), 'network.vcnCidr')).toMatch(/prefix/);
+    expect(problemFor(loadError('network:\n  vcnCidr: 10.0.0/16\n'), 'network.vcnCidr')).toMatch(
+      /not an IPv4 CIDR/,
+    );
+    expect(
+      problemFor(loadError('network:\n  vcnCidr: 10.0.300.0/16\n'), 'network.vcnCidr'),
+    ).toMatch(/octet/);
+    expect(problemFor(loadError('network:\n  vcnCidr: 10.0.0.0/4\n'), 'network.vcnCidr')).toMatch(
+      /prefix/,
+    );
   });
 
   it('host bits set, naming the network address to use instead', () => {
@@ -37,8 +43,12 @@ describe('each bad-input class', () => {
   });
 
   it('overlapping subnets', () => {
-    const err = loadError('network:\n  publicSubnetCidr: 10.0.0.0/23\n  privateSubnetCidr: 10.0.1.0/24\n');
-    expect(problemFor(err, 'network.privateSubnetCidr')).toMatch(/overlaps the public subnet 10\.0\.0\.0\/23/);
+    const err = loadError(
+      'network:\n  publicSubnetCidr: 10.0.0.0/23\n  privateSubnetCidr: 10.0.1.0/24\n',
+    );
+    expect(problemFor(err, 'network.privateSubnetCidr')).toMatch(
+      /overlaps the public subnet 10\.0\.0\.0\/23/,
+    );
   });
 
   it('subnet outside the VCN', () => {
@@ -47,19 +57,33 @@ describe('each bad-input class', () => {
   });
 
   it('malformed OCID, and an OCID of the wrong resource type', () => {
-    expect(problemFor(loadError('oci:\n  compartmentId: my-compartment\n'), 'oci.compartmentId')).toMatch(/OCID/);
-    expect(problemFor(loadError('oci:\n  compartmentId: ocid1.compartment.oc1..short\n'), 'oci.compartmentId')).toMatch(/OCID/);
+    expect(
+      problemFor(loadError('oci:\n  compartmentId: my-compartment\n'), 'oci.compartmentId'),
+    ).toMatch(/OCID/);
+    expect(
+      problemFor(
+        loadError('oci:\n  compartmentId: ocid1.compartment.oc1..short\n'),
+        'oci.compartmentId',
+      ),
+    ).toMatch(/OCID/);
     const user = 'ocid1.user.oc1..aaaaaaaaxq6tnlzvgs2xkvzqkqkqkqkqkqkqkqkqkqkqkqkqkqkqkqkqkqk';
-    expect(problemFor(loadError(`oci:\n  compartmentId: ${user}\n`), 'oci.compartmentId')).toMatch(/compartment or tenancy/);
-    const good = 'ocid1.compartment.oc1..aaaaaaaaxq6tnlzvgs2xkvzqkqkqkqkqkqkqkqkqkqkqkqkqkqkqkqkqkqk';
+    expect(problemFor(loadError(`oci:\n  compartmentId: ${user}\n`), 'oci.compartmentId')).toMatch(
+      /compartment or tenancy/,
+    );
+    const good =
+      'ocid1.compartment.oc1..aaaaaaaaxq6tnlzvgs2xkvzqkqkqkqkqkqkqkqkqkqkqkqkqkqkqkqkqkqk';
     expect(load(`oci:\n  compartmentId: ${good}\n`).config.oci.compartmentId).toBe(good);
   });
 
   it('over the Always Free allowance, with the arithmetic and the way out', () => {
     const err = loadError('cluster:\n  nodeCount: 2\n  ocpusPerNode: 1\n  memoryGbPerNode: 8\n');
-    expect(problemFor(err, 'cluster.memoryGbPerNode')).toMatch(/16 GB exceeds the Always Free 12 GB.*allowBeyondFreeTier/);
+    expect(problemFor(err, 'cluster.memoryGbPerNode')).toMatch(
+      /16 GB exceeds the Always Free 12 GB.*allowBeyondFreeTier/,
+    );
     expect(err.details).toHaveLength(1); // 2 × 1 OCPU is within the allowance
-    const allowed = load('cluster:\n  nodeCount: 2\n  memoryGbPerNode: 8\n  allowBeyondFreeTier: true\n');
+    const allowed = load(
+      'cluster:\n  nodeCount: 2\n  memoryGbPerNode: 8\n  allowBeyondFreeTier: true\n',
+    );
     expect(allowed.config.cluster.nodeCount).toBe(2);
   });
 
@@ -109,10 +133,17 @@ describe('each bad-input class', () => {
   });
 
   it('cross-field rules: duplicate topics, workers on unknown topics, HPA bounds', () => {
-    const err = loadError([
-      'kafka:', '  topics:', '    - { name: task-events, partitions: 3 }', '    - { name: task-events, partitions: 1 }',
-      'apps:', '  frontend:', '    hpa: { minReplicas: 5, maxReplicas: 2 }',
-    ].join('\n'));
+    const err = loadError(
+      [
+        'kafka:',
+        '  topics:',
+        '    - { name: task-events, partitions: 3 }',
+        '    - { name: task-events, partitions: 1 }',
+        'apps:',
+        '  frontend:',
+        '    hpa: { minReplicas: 5, maxReplicas: 2 }',
+      ].join('\n'),
+    );
     expect(problemFor(err, 'kafka.topics.1.name')).toMatch(/listed twice/);
     expect(problemFor(err, 'apps.workers.1.topics.0')).toMatch(/reminders is not in kafka\.topics/);
     expect(problemFor(err, 'apps.frontend.hpa.minReplicas')).toMatch(/maxReplicas/);
@@ -121,17 +152,20 @@ describe('each bad-input class', () => {
 
 describe('all problems at once', () => {
   it('reports every problem of one config together, across sections and sources', () => {
-    const err = loadError([
-      'bogus: 1',
-      'cluster:',
-      '  nodecount: 2',
-      '  ocpusPerNode: "two"',
-      'network:',
-      '  publicSubnetCidr: 10.0.0.1/24',
-      '  privateSubnetCidr: 192.168.0.0/24',
-      'oci:',
-      '  compartmentId: ocid1.compartment.oc1..short',
-    ].join('\n'), { env: { TODO_INFRA_DAPR_HA: 'maybe' } });
+    const err = loadError(
+      [
+        'bogus: 1',
+        'cluster:',
+        '  nodecount: 2',
+        '  ocpusPerNode: "two"',
+        'network:',
+        '  publicSubnetCidr: 10.0.0.1/24',
+        '  privateSubnetCidr: 192.168.0.0/24',
+        'oci:',
+        '  compartmentId: ocid1.compartment.oc1..short',
+      ].join('\n'),
+      { env: { TODO_INFRA_DAPR_HA: 'maybe' } },
+    );
     expect(err.message).toMatch(/\(\d+ problems\)/);
     problemFor(err, 'bogus');
     problemFor(err, 'cluster.nodecount');

@@ -26,7 +26,10 @@ export function load(yaml: string | undefined, options: Omit<LoadOptions, 'cwd'>
 }
 
 /** The coded error a bad configuration raises. */
-export function loadError(yaml: string | undefined, options: Omit<LoadOptions, 'cwd'> = {}): TodoInfraError {
+export function loadError(
+  yaml: string | undefined,
+  options: Omit<LoadOptions, 'cwd'> = {},
+): TodoInfraError {
   try {
     load(yaml, options);
   } catch (err) {

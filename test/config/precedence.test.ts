@@ -9,15 +9,25 @@ describe('defaults', () => {
     const { config, file } = load(undefined);
     expect(file).toBeUndefined();
     expect(config.target).toBe('oke');
-    expect(config.network).toEqual({ vcnCidr: '10.0.0.0/16', publicSubnetCidr: '10.0.0.0/24', privateSubnetCidr: '10.0.1.0/24' });
+    expect(config.network).toEqual({
+      vcnCidr: '10.0.0.0/16',
+      publicSubnetCidr: '10.0.0.0/24',
+      privateSubnetCidr: '10.0.1.0/24',
+    });
     expect(config.cluster.nodeShape).toBe('VM.Standard.A1.Flex');
     expect(config.cluster.nodeCount * config.cluster.ocpusPerNode).toBeLessThanOrEqual(2);
     expect(config.cluster.nodeCount * config.cluster.memoryGbPerNode).toBeLessThanOrEqual(12);
     expect(config.cluster.bootVolumeGb).toBeGreaterThanOrEqual(50);
     expect(config.kafka.topics.map((t) => [t.name, t.partitions])).toEqual([
-      ['task-events', 3], ['reminders', 1], ['task-updates', 3],
+      ['task-events', 3],
+      ['reminders', 1],
+      ['task-updates', 3],
     ]);
-    expect(config.registry.repositories).toEqual({ frontend: 'todo-frontend', backend: 'todo-backend', worker: 'todo-worker' });
+    expect(config.registry.repositories).toEqual({
+      frontend: 'todo-frontend',
+      backend: 'todo-backend',
+      worker: 'todo-worker',
+    });
   });
 });
 
@@ -32,10 +42,15 @@ describe('layering', () => {
   });
 
   it('environment beats file, and is named as the origin', () => {
-    const { config, origins } = load(file, { env: { TODO_INFRA_CLUSTER_MEMORY_GB_PER_NODE: '10' } });
+    const { config, origins } = load(file, {
+      env: { TODO_INFRA_CLUSTER_MEMORY_GB_PER_NODE: '10' },
+    });
     expect(config.cluster.memoryGbPerNode).toBe(10);
     expect(config.cluster.kubernetesVersion).toBe('v1.33.1'); // the file's other keys stay
-    expect(origins.get('cluster.memoryGbPerNode')).toEqual({ origin: 'env', name: 'TODO_INFRA_CLUSTER_MEMORY_GB_PER_NODE' });
+    expect(origins.get('cluster.memoryGbPerNode')).toEqual({
+      origin: 'env',
+      name: 'TODO_INFRA_CLUSTER_MEMORY_GB_PER_NODE',
+    });
   });
 
   it('flag beats environment', () => {
@@ -49,7 +64,9 @@ describe('layering', () => {
   });
 
   it('an undefined flag does not hide the layers below it', () => {
-    const { config } = load('kube:\n  context: from-file\n', { flags: { 'kube.context': undefined, target: undefined } });
+    const { config } = load('kube:\n  context: from-file\n', {
+      flags: { 'kube.context': undefined, target: undefined },
+    });
     expect(config.kube.context).toBe('from-file');
     expect(config.target).toBe('oke');
   });
@@ -60,7 +77,10 @@ describe('layering', () => {
     expect(config.registry.namespace).toBe('fromprompt');
     expect(origins.get('registry.namespace')?.origin).toBe('prompt');
     expect(config.cluster.memoryGbPerNode).toBe(6); // file beats prompt
-    const withEnv = load(undefined, { prompted, env: { TODO_INFRA_REGISTRY_NAMESPACE: 'fromenv' } });
+    const withEnv = load(undefined, {
+      prompted,
+      env: { TODO_INFRA_REGISTRY_NAMESPACE: 'fromenv' },
+    });
     expect(withEnv.config.registry.namespace).toBe('fromenv');
   });
 
@@ -70,16 +90,24 @@ describe('layering', () => {
   });
 
   it('lists replace lists instead of being concatenated', () => {
-    const fileTopics = 'kafka:\n  topics:\n' + ['task-events', 'reminders', 'task-updates', 'extra']
-      .map((t) => `    - name: ${t}\n      partitions: 2\n`).join('');
+    const fileTopics =
+      'kafka:\n  topics:\n' +
+      ['task-events', 'reminders', 'task-updates', 'extra']
+        .map((t) => `    - name: ${t}\n      partitions: 2\n`)
+        .join('');
     const envTopics = [
-      { name: 'task-events', partitions: 6 }, { name: 'reminders', partitions: 1 },
+      { name: 'task-events', partitions: 6 },
+      { name: 'reminders', partitions: 1 },
       { name: 'task-updates', partitions: 6 },
     ];
     expect(load(fileTopics).config.kafka.topics).toHaveLength(4);
-    const { config } = load(fileTopics, { env: { TODO_INFRA_KAFKA_TOPICS: JSON.stringify(envTopics) } });
+    const { config } = load(fileTopics, {
+      env: { TODO_INFRA_KAFKA_TOPICS: JSON.stringify(envTopics) },
+    });
     expect(config.kafka.topics.map((t) => [t.name, t.partitions])).toEqual([
-      ['task-events', 6], ['reminders', 1], ['task-updates', 6],
+      ['task-events', 6],
+      ['reminders', 1],
+      ['task-updates', 6],
     ]);
   });
 });
@@ -110,23 +138,39 @@ describe('environment variables', () => {
     expect(config.dapr.ha).toBe(false);
     expect(config.hardening.podSecurity).toBe('baseline');
     expect(config.oci.region).toBe('eu-frankfurt-1');
-    expect(config.terraform.backend).toEqual({ type: 'oci', bucket: 'tf', namespace: 'ns', key: 'todo-infra/terraform.tfstate' });
+    expect(config.terraform.backend).toEqual({
+      type: 'oci',
+      bucket: 'tf',
+      namespace: 'ns',
+      key: 'todo-infra/terraform.tfstate',
+    });
   });
 
   it('are unique per key, and none is a variable todo-infra reads for something else', () => {
     const names = configLeaves().map((l) => l.envVar);
     expect(new Set(names).size).toBe(names.length);
     // Secret values and process settings must never be parsed as config keys.
-    for (const other of ['TODO_INFRA_DB_CONNECTION_STRING', 'TODO_INFRA_REGISTRY_TOKEN',
-      'TODO_INFRA_STATE_DIR', 'TODO_INFRA_REEXEC', 'TODO_INFRA_TOOLS_CACHE']) {
+    for (const other of [
+      'TODO_INFRA_DB_CONNECTION_STRING',
+      'TODO_INFRA_REGISTRY_TOKEN',
+      'TODO_INFRA_STATE_DIR',
+      'TODO_INFRA_REEXEC',
+      'TODO_INFRA_TOOLS_CACHE',
+    ]) {
       expect(names).not.toContain(other);
     }
   });
 
   it('reach every leaf of the schema, nested ones included', () => {
     const paths = configLeaves().map((l) => l.path.join('.'));
-    for (const p of ['target', 'network.vcnCidr', 'apps.frontend.hpa.maxReplicas',
-      'apps.quotas.kafka.requests.cpu', 'secrets.dbConnectionString.fromEnv', 'ingress.tls.enabled']) {
+    for (const p of [
+      'target',
+      'network.vcnCidr',
+      'apps.frontend.hpa.maxReplicas',
+      'apps.quotas.kafka.requests.cpu',
+      'secrets.dbConnectionString.fromEnv',
+      'ingress.tls.enabled',
+    ]) {
       expect(paths).toContain(p);
     }
   });

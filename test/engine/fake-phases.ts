@@ -71,7 +71,11 @@ export interface Harness {
 }
 
 /** A runner over `phases` with a real journal in `stateDir` and the engine's own context. */
-export function harness(stateDir: string, phases: Phase[], target: 'oke' | 'existing' = 'oke'): Harness {
+export function harness(
+  stateDir: string,
+  phases: Phase[],
+  target: 'oke' | 'existing' = 'oke',
+): Harness {
   const journal = Journal.load(stateDir);
   const bus = new EventBus();
   const events: EngineEvent[] = [];
@@ -83,12 +87,24 @@ export function harness(stateDir: string, phases: Phase[], target: 'oke' | 'exis
     run(overrides = {}) {
       const signal = overrides.signal ?? new AbortController().signal;
       const makeContext = contextFactory({
-        config, stateDir, journal, events: bus, log: memoryLogger().logger, signal,
-        interactive: false, kube: {},
+        config,
+        stateDir,
+        journal,
+        events: bus,
+        log: memoryLogger().logger,
+        signal,
+        interactive: false,
+        kube: {},
       });
       return runPhases({
-        all: phases, selected: phases.map((p) => p.id), journal, events: bus, target, signal,
-        makeContext, ...overrides,
+        all: phases,
+        selected: phases.map((p) => p.id),
+        journal,
+        events: bus,
+        target,
+        signal,
+        makeContext,
+        ...overrides,
       });
     },
   };
@@ -98,12 +114,18 @@ export function harness(stateDir: string, phases: Phase[], target: 'oke' | 'exis
 export function timeline(events: EngineEvent[]): string[] {
   return events.flatMap((e) => {
     switch (e.type) {
-      case 'phase-start': return [`start:${e.phase}`];
-      case 'phase-finish': return [`finish:${e.phase}`];
-      case 'phase-skip': return [`skip:${e.phase}:${e.reason}`];
-      case 'phase-fail': return [`fail:${e.phase}`];
-      case 'phase-blocked': return [`blocked:${e.phase}`];
-      default: return [];
+      case 'phase-start':
+        return [`start:${e.phase}`];
+      case 'phase-finish':
+        return [`finish:${e.phase}`];
+      case 'phase-skip':
+        return [`skip:${e.phase}:${e.reason}`];
+      case 'phase-fail':
+        return [`fail:${e.phase}`];
+      case 'phase-blocked':
+        return [`blocked:${e.phase}`];
+      default:
+        return [];
     }
   });
 }

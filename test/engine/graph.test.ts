@@ -2,12 +2,21 @@
 // whose shape the issue fixes (cluster before Kubernetes, strimzi before kafka, hardening last).
 import { describe, expect, it } from 'vitest';
 import { TodoInfraError } from '../../src/core/errors.js';
-import { ancestors, topoOrder, validateGraph, withDependencies, type GraphNode } from '../../src/engine/graph.js';
+import {
+  ancestors,
+  topoOrder,
+  validateGraph,
+  withDependencies,
+  type GraphNode,
+} from '../../src/engine/graph.js';
 import type { PhaseId } from '../../src/engine/phase.js';
 import { PHASE_IDS } from '../../src/engine/phase.js';
 import { allPhases } from '../../src/phases/index.js';
 
-const n = (id: string, ...needs: string[]): GraphNode => ({ id: id as PhaseId, needs: needs as PhaseId[] });
+const n = (id: string, ...needs: string[]): GraphNode => ({
+  id: id as PhaseId,
+  needs: needs as PhaseId[],
+});
 
 function thrown(fn: () => unknown): TodoInfraError {
   try {
@@ -86,9 +95,10 @@ describe('the real phase registry', () => {
   const phases = allPhases();
   const order = topoOrder(phases);
   const pos = (id: PhaseId) => order.indexOf(id);
-  const before = (a: PhaseId, b: PhaseId) => expect(pos(a), `${a} before ${b}`).toBeLessThan(pos(b));
+  const before = (a: PhaseId, b: PhaseId) =>
+    expect(pos(a), `${a} before ${b}`).toBeLessThan(pos(b));
 
-  it('validates and holds exactly the issue\'s phase ids', () => {
+  it("validates and holds exactly the issue's phase ids", () => {
     expect(() => validateGraph(phases)).not.toThrow();
     expect(new Set(phases.map((p) => p.id))).toEqual(new Set(PHASE_IDS));
     expect(phases).toHaveLength(PHASE_IDS.length);
@@ -104,9 +114,21 @@ describe('the real phase registry', () => {
   });
 
   it('puts the cluster before anything in Kubernetes', () => {
-    for (const id of ['base', 'registry', 'ingress', 'strimzi', 'kafka', 'dapr', 'apps', 'workers',
-      'monitoring', 'hardening'] as PhaseId[]) {
-      expect(ancestors(phases, id), id).toEqual(expect.arrayContaining(['terraform', 'kubeconfig']));
+    for (const id of [
+      'base',
+      'registry',
+      'ingress',
+      'strimzi',
+      'kafka',
+      'dapr',
+      'apps',
+      'workers',
+      'monitoring',
+      'hardening',
+    ] as PhaseId[]) {
+      expect(ancestors(phases, id), id).toEqual(
+        expect.arrayContaining(['terraform', 'kubeconfig']),
+      );
     }
   });
 
@@ -114,12 +136,18 @@ describe('the real phase registry', () => {
     before('strimzi', 'kafka');
     expect(ancestors(phases, 'kafka')).toContain('strimzi');
     expect(ancestors(phases, 'workers')).toEqual(expect.arrayContaining(['kafka', 'dapr']));
-    expect(ancestors(phases, 'hardening')).toEqual(expect.arrayContaining(['apps', 'workers', 'monitoring']));
+    expect(ancestors(phases, 'hardening')).toEqual(
+      expect.arrayContaining(['apps', 'workers', 'monitoring']),
+    );
     for (const id of ['apps', 'workers', 'monitoring'] as PhaseId[]) before(id, 'hardening');
   });
 
   it('leaves ingress, strimzi and dapr independent of each other, so they can run at once', () => {
-    for (const [a, b] of [['ingress', 'strimzi'], ['ingress', 'dapr'], ['strimzi', 'dapr']] as const) {
+    for (const [a, b] of [
+      ['ingress', 'strimzi'],
+      ['ingress', 'dapr'],
+      ['strimzi', 'dapr'],
+    ] as const) {
       expect(ancestors(phases, a)).not.toContain(b);
       expect(ancestors(phases, b)).not.toContain(a);
     }
@@ -128,7 +156,16 @@ describe('the real phase registry', () => {
   it('marks the OCI-only phases as cloudOnly, so --target existing skips them', () => {
     const cloud = phases.filter((p) => p.cloudOnly).map((p) => p.id);
     expect(cloud).toEqual(expect.arrayContaining(['terraform', 'kubeconfig']));
-    for (const id of ['base', 'ingress', 'strimzi', 'kafka', 'dapr', 'apps', 'workers', 'hardening']) {
+    for (const id of [
+      'base',
+      'ingress',
+      'strimzi',
+      'kafka',
+      'dapr',
+      'apps',
+      'workers',
+      'hardening',
+    ]) {
       expect(cloud).not.toContain(id);
     }
   });

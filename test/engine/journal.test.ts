@@ -31,10 +31,22 @@ describe('journal persistence', () => {
     const j = Journal.load(dir);
     expect(j.all()).toEqual({});
     expect(existsSync(join(dir, JOURNAL_FILE))).toBe(false); // loading writes nothing
-    j.update('base', { status: 'succeeded', startedAt: 'a', finishedAt: 'b', inputHash: 'h', outputs: { n: 1 } });
+    j.update('base', {
+      status: 'succeeded',
+      startedAt: 'a',
+      finishedAt: 'b',
+      inputHash: 'h',
+      outputs: { n: 1 },
+    });
     j.setRun({ id: 'r1', command: 'up', startedAt: 'a', result: 'succeeded' });
     const again = Journal.load(dir);
-    expect(again.get('base')).toEqual({ status: 'succeeded', startedAt: 'a', finishedAt: 'b', inputHash: 'h', outputs: { n: 1 } });
+    expect(again.get('base')).toEqual({
+      status: 'succeeded',
+      startedAt: 'a',
+      finishedAt: 'b',
+      inputHash: 'h',
+      outputs: { n: 1 },
+    });
     expect(again.lastRun?.id).toBe('r1');
   });
 
@@ -46,7 +58,9 @@ describe('journal persistence', () => {
     writeFileSync(join(dir, `.${JOURNAL_FILE}.99999.1.tmp`), '{"version":1,"phases":{"pre');
     expect(Journal.load(dir).get('preflight')?.status).toBe('succeeded');
     j.update('terraform', { status: 'failed' });
-    expect(JSON.parse(readFileSync(join(dir, JOURNAL_FILE), 'utf8')).phases.terraform.status).toBe('failed');
+    expect(JSON.parse(readFileSync(join(dir, JOURNAL_FILE), 'utf8')).phases.terraform.status).toBe(
+      'failed',
+    );
     // Our own writes leave no temp file behind.
     const temps = readdirSync(dir).filter((f) => f.endsWith('.tmp') && !f.includes('.99999.'));
     expect(temps).toEqual([]);
@@ -77,7 +91,9 @@ describe('journal persistence', () => {
   it('stays parseable when the writer is killed with SIGKILL in the middle of a write loop', async () => {
     const dir = tempDir();
     const journalJs = pathToFileURL(join(ROOT, 'dist', 'engine', 'journal.js')).href;
-    expect(existsSync(join(ROOT, 'dist', 'engine', 'journal.js')), 'run `npx tsc -p .` first').toBe(true);
+    expect(existsSync(join(ROOT, 'dist', 'engine', 'journal.js')), 'run `npx tsc -p .` first').toBe(
+      true,
+    );
     // The child rewrites a large journal as fast as it can (each record carries ~200 KB so a
     // write takes long enough to be caught halfway) and says "go" after its first write.
     const script = `

@@ -34,11 +34,14 @@ function liveProcess() {
 }
 
 function writeOwner(dir: string, pid: number, command: string, host = hostname()) {
-  writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid, host, command, startedAt: new Date().toISOString() }));
+  writeFileSync(
+    join(dir, LOCK_FILE),
+    JSON.stringify({ pid, host, command, startedAt: new Date().toISOString() }),
+  );
 }
 
 describe('state-dir lock', () => {
-  it('a second acquire fails with STATE_LOCKED naming the holder\'s pid and command', () => {
+  it("a second acquire fails with STATE_LOCKED naming the holder's pid and command", () => {
     const dir = tempDir();
     const first = acquireLock(dir, 'up');
     const err = lockError(dir, 'phase kafka');
@@ -72,7 +75,10 @@ describe('state-dir lock', () => {
     writeOwner(dir, pid, 'up');
     const lock = acquireLock(dir, 'phase base');
     expect(lock.tookOverFrom).toMatchObject({ pid, command: 'up' });
-    const owner = JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')) as { pid: number; command: string };
+    const owner = JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')) as {
+      pid: number;
+      command: string;
+    };
     expect(owner).toMatchObject({ pid: process.pid, command: 'phase base' });
     lock.release();
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);

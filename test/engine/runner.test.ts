@@ -31,7 +31,11 @@ describe('runner: concurrency and order', () => {
       await within(bothStarted.promise, 'ingress and strimzi running at the same time');
       return {};
     };
-    const phases = [fake('base', []), fake('ingress', ['base'], { work: meet }), fake('strimzi', ['base'], { work: meet })];
+    const phases = [
+      fake('base', []),
+      fake('ingress', ['base'], { work: meet }),
+      fake('strimzi', ['base'], { work: meet }),
+    ];
     const h = harness(tempDir(), phases);
     const summary = await h.run();
     expect(summary.failed).toEqual([]);
@@ -44,7 +48,12 @@ describe('runner: concurrency and order', () => {
   it('starts a phase only after everything it needs has finished', async () => {
     const gate = deferred();
     const phases = [
-      fake('base', [], { work: async () => { await gate.promise; return { ran: 'base' }; } }),
+      fake('base', [], {
+        work: async () => {
+          await gate.promise;
+          return { ran: 'base' };
+        },
+      }),
       fake('strimzi', ['base']),
       fake('kafka', ['strimzi']),
       fake('dapr', ['base']),
@@ -87,7 +96,11 @@ describe('runner: skipping', () => {
   it('runs again when the checkpoint no longer passes', async () => {
     const dir = tempDir();
     let healthy = true;
-    const phases = [fake('base', [], { checkpoint: () => ({ ok: healthy, detail: healthy ? 'ok' : 'namespace gone' }) })];
+    const phases = [
+      fake('base', [], {
+        checkpoint: () => ({ ok: healthy, detail: healthy ? 'ok' : 'namespace gone' }),
+      }),
+    ];
     await harness(dir, phases).run();
     healthy = false;
     const h = harness(dir, phases);
@@ -123,7 +136,14 @@ describe('runner: skipping', () => {
   it('runs again after a failure even with unchanged inputs', async () => {
     const dir = tempDir();
     let fail = true;
-    const phases = [fake('base', [], { work: async () => { if (fail) throw new Error('boom'); return {}; } })];
+    const phases = [
+      fake('base', [], {
+        work: async () => {
+          if (fail) throw new Error('boom');
+          return {};
+        },
+      }),
+    ];
     await harness(dir, phases).run();
     fail = false;
     const summary = await harness(dir, phases).run();
@@ -159,10 +179,17 @@ describe('runner: failure', () => {
       fake('ingress', ['base'], {
         work: async () => {
           await phases[2]!.entered.promise; // strimzi is in flight when ingress fails
-          throw new TodoInfraError('HELM_FAILED', 'helm upgrade failed', { hint: 'look at the release' });
+          throw new TodoInfraError('HELM_FAILED', 'helm upgrade failed', {
+            hint: 'look at the release',
+          });
         },
       }),
-      fake('strimzi', ['base'], { work: async () => { await strimziGate.promise; return { operator: 'up' }; } }),
+      fake('strimzi', ['base'], {
+        work: async () => {
+          await strimziGate.promise;
+          return { operator: 'up' };
+        },
+      }),
       fake('kafka', ['strimzi']),
       fake('apps', ['ingress']),
     ];
@@ -170,10 +197,14 @@ describe('runner: failure', () => {
     const running = h.run();
     await phases[2]!.entered.promise;
     // ingress fails while strimzi is held; only then does strimzi finish.
-    await within(new Promise<void>((res) => {
-      const poll = () => (h.journal.get('ingress')?.status === 'failed' ? res() : setTimeout(poll, 5));
-      poll();
-    }), 'ingress recorded as failed');
+    await within(
+      new Promise<void>((res) => {
+        const poll = () =>
+          h.journal.get('ingress')?.status === 'failed' ? res() : setTimeout(poll, 5);
+        poll();
+      }),
+      'ingress recorded as failed',
+    );
     strimziGate.resolve();
     const summary = await running;
     expect(summary.failed.map((f) => f.phase)).toEqual(['ingress']);
@@ -185,7 +216,8 @@ describe('runner: failure', () => {
     expect(blocked.find((e) => e.phase === 'apps')).toMatchObject({ blockedBy: ['ingress'] });
     const j = Journal.load(dir);
     expect(j.get('ingress')).toMatchObject({
-      status: 'failed', error: { code: 'HELM_FAILED', message: 'helm upgrade failed', hint: 'look at the release' },
+      status: 'failed',
+      error: { code: 'HELM_FAILED', message: 'helm upgrade failed', hint: 'look at the release' },
     });
     expect(j.get('ingress')?.finishedAt).toBeDefined();
     expect(j.get('strimzi')).toMatchObject({ status: 'succeeded', outputs: { operator: 'up' } });
@@ -195,7 +227,9 @@ describe('runner: failure', () => {
 
   it('records a failing post-run checkpoint as CHECKPOINT_FAILED with its detail', async () => {
     const dir = tempDir();
-    const phases = [fake('base', [], { checkpoint: () => ({ ok: false, detail: 'quota todo-app missing' }) })];
+    const phases = [
+      fake('base', [], { checkpoint: () => ({ ok: false, detail: 'quota todo-app missing' }) }),
+    ];
     const summary = await harness(dir, phases).run();
     expect(summary.failed[0]!.error.code).toBe('CHECKPOINT_FAILED');
     expect(Journal.load(dir).get('base')?.error?.message).toContain('quota todo-app missing');
@@ -203,9 +237,19 @@ describe('runner: failure', () => {
 
   it('turns an unexpected exception into a coded INTERNAL error attributed to the phase', async () => {
     const dir = tempDir();
-    const phases = [fake('base', [], { work: async () => { throw new TypeError('x is undefined'); } })];
+    const phases = [
+      fake('base', [], {
+        work: async () => {
+          throw new TypeError('x is undefined');
+        },
+      }),
+    ];
     const summary = await harness(dir, phases).run();
-    expect(summary.failed[0]!.error).toMatchObject({ code: 'INTERNAL', phase: 'base', message: 'x is undefined' });
+    expect(summary.failed[0]!.error).toMatchObject({
+      code: 'INTERNAL',
+      phase: 'base',
+      message: 'x is undefined',
+    });
   });
 
   it('redacts secrets in the outputs and errors it records', async () => {
@@ -214,7 +258,11 @@ describe('runner: failure', () => {
     registerSecret(secret);
     const phases = [
       fake('registry', [], { work: async () => ({ token: secret, url: 'https://x' }) }),
-      fake('base', [], { work: async () => { throw new Error(`login with ${secret} refused`); } }),
+      fake('base', [], {
+        work: async () => {
+          throw new Error(`login with ${secret} refused`);
+        },
+      }),
     ];
     await harness(dir, phases).run();
     const j = Journal.load(dir);
@@ -231,7 +279,10 @@ describe('runner: interruption', () => {
       fake('base', []),
       fake('strimzi', ['base'], {
         // Like a real wait: resolves only when the run is aborted, then throws.
-        work: (ctx) => new Promise((_, rej) => ctx.signal.addEventListener('abort', () => rej(new Error('wait aborted')))),
+        work: (ctx) =>
+          new Promise((_, rej) =>
+            ctx.signal.addEventListener('abort', () => rej(new Error('wait aborted'))),
+          ),
       }),
       fake('kafka', ['strimzi']),
     ];
@@ -242,26 +293,41 @@ describe('runner: interruption', () => {
     controller.abort();
     const summary = await within(running, 'the run to end after abort');
     expect(summary.interrupted).toBe(true);
-    expect(summary.failed[0]!.error).toMatchObject({ code: 'INTERRUPTED', exitCode: ExitCode.interrupted });
+    expect(summary.failed[0]!.error).toMatchObject({
+      code: 'INTERRUPTED',
+      exitCode: ExitCode.interrupted,
+    });
     expect(summary.blocked).toEqual(['kafka']);
     expect(phases[2]!.runs).toBe(0);
     const j = Journal.load(dir);
     expect(j.get('base')?.status).toBe('succeeded');
-    expect(j.get('strimzi')).toMatchObject({ status: 'interrupted', error: { code: 'INTERRUPTED' } });
+    expect(j.get('strimzi')).toMatchObject({
+      status: 'interrupted',
+      error: { code: 'INTERRUPTED' },
+    });
     expect(j.get('strimzi')?.inputHash).toBeDefined(); // kept from the running record
     expect(Object.values(j.all()).map((r) => r?.status)).not.toContain('running');
   });
 
   it('Ctrl-C at a prompt inside a phase (ExitPromptError) counts as an interruption', async () => {
     const dir = tempDir();
-    const closed = Object.assign(new Error('User force closed the prompt with SIGINT'), { name: 'ExitPromptError' });
+    const closed = Object.assign(new Error('User force closed the prompt with SIGINT'), {
+      name: 'ExitPromptError',
+    });
     const phases = [
-      fake('base', [], { work: async () => { throw promptInterruption(closed, 'base') ?? closed; } }),
+      fake('base', [], {
+        work: async () => {
+          throw promptInterruption(closed, 'base') ?? closed;
+        },
+      }),
       fake('ingress', ['base']),
     ];
     const summary = await harness(dir, phases).run();
     expect(summary.interrupted).toBe(true);
-    expect(summary.failed[0]!.error).toMatchObject({ code: 'INTERRUPTED', exitCode: ExitCode.interrupted });
+    expect(summary.failed[0]!.error).toMatchObject({
+      code: 'INTERRUPTED',
+      exitCode: ExitCode.interrupted,
+    });
     expect(summary.blocked).toEqual(['ingress']);
     expect(Journal.load(dir).get('base')?.status).toBe('interrupted');
   });

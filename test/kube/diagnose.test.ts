@@ -86,7 +86,7 @@ describe('diagnosis', () => {
       kind: 'config',
       summary:
         'pod p, container app cannot start (CreateContainerConfigError): ' +
-          'secret "todo-db" not found',
+        'secret "todo-db" not found',
     });
     const crash = waiting('CrashLoopBackOff', 'back-off 40s restarting failed container', {
       restartCount: 4,

@@ -154,8 +154,7 @@ export async function reportCrashLoop(
           waiting: {
             reason: 'CrashLoopBackOff',
             message:
-              `back-off 2m40s restarting failed container=${c.name} ` +
-              `pod=${pod.metadata.name}`,
+              `back-off 2m40s restarting failed container=${c.name} ` + `pod=${pod.metadata.name}`,
           },
         },
         lastState: {

@@ -8,12 +8,23 @@ import { clearSecretsForTests, redact } from '../../src/core/redact.js';
 import { newKey, setup, writeConfig, type Fixture } from './fixtures.ts';
 
 let fx: Fixture;
-beforeEach(async () => { fx = await setup(); });
-afterEach(async () => { clearSecretsForTests(); await fx.cleanup(); });
+beforeEach(async () => {
+  fx = await setup();
+});
+afterEach(async () => {
+  clearSecretsForTests();
+  await fx.cleanup();
+});
 
 function profile(extra: Record<string, string | undefined> = {}) {
-  return { tenancy: fx.sim.state.tenancyId, user: fx.sim.state.userId,
-    fingerprint: fx.key.fingerprint, key_file: fx.keyFile, region: 'eu-frankfurt-1', ...extra };
+  return {
+    tenancy: fx.sim.state.tenancyId,
+    user: fx.sim.state.userId,
+    fingerprint: fx.key.fingerprint,
+    key_file: fx.keyFile,
+    region: 'eu-frankfurt-1',
+    ...extra,
+  };
 }
 
 function loadError(opts: Partial<Parameters<typeof loadOciAuth>[0]> = {}) {
@@ -26,8 +37,7 @@ function loadError(opts: Partial<Parameters<typeof loadOciAuth>[0]> = {}) {
 }
 
 describe('loadOciAuth', () => {
-  it('reads tenancy, user, region and the key; computes the keyId from the real fingerprint',
-    () => {
+  it('reads tenancy, user, region and the key; computes the keyId from the real fingerprint', () => {
     const auth = loadOciAuth({ configFile: fx.configFile, profile: 'DEFAULT' });
     expect(auth.region).toBe('eu-frankfurt-1');
     const { tenancyId, userId } = fx.sim.state;
@@ -41,8 +51,11 @@ describe('loadOciAuth', () => {
     const home = process.env.HOME;
     process.env.HOME = fx.dir;
     try {
-      const auth = loadOciAuth({ configFile: '~/config', profile: 'DEFAULT',
-        region: 'us-ashburn-1' });
+      const auth = loadOciAuth({
+        configFile: '~/config',
+        profile: 'DEFAULT',
+        region: 'us-ashburn-1',
+      });
       expect(auth.configFile).toBe(join(fx.dir, 'config'));
       expect(auth.region).toBe('us-ashburn-1');
     } finally {
@@ -106,14 +119,25 @@ describe('loadOciAuth', () => {
     const enc = newKey('correct horse');
     const keyFile = join(fx.dir, 'enc.pem');
     writeFileSync(keyFile, enc.privatePem, { mode: 0o600 });
-    writeConfig(fx.configFile, { DEFAULT: profile({ key_file: keyFile,
-      fingerprint: enc.fingerprint }) });
+    writeConfig(fx.configFile, {
+      DEFAULT: profile({ key_file: keyFile, fingerprint: enc.fingerprint }),
+    });
     expect(loadError().code).toBe('OCI_KEY_PASSPHRASE_REQUIRED');
-    writeConfig(fx.configFile, { DEFAULT: profile({ key_file: keyFile, fingerprint: enc.fingerprint,
-      pass_phrase: 'wrong horse' }) });
+    writeConfig(fx.configFile, {
+      DEFAULT: profile({
+        key_file: keyFile,
+        fingerprint: enc.fingerprint,
+        pass_phrase: 'wrong horse',
+      }),
+    });
     expect(loadError().code).toBe('OCI_KEY_PASSPHRASE_WRONG');
-    writeConfig(fx.configFile, { DEFAULT: profile({ key_file: keyFile, fingerprint: enc.fingerprint,
-      pass_phrase: 'correct horse' }) });
+    writeConfig(fx.configFile, {
+      DEFAULT: profile({
+        key_file: keyFile,
+        fingerprint: enc.fingerprint,
+        pass_phrase: 'correct horse',
+      }),
+    });
     const auth = loadOciAuth({ configFile: fx.configFile, profile: 'DEFAULT' });
     expect(auth.fingerprint).toBe(enc.fingerprint);
     expect(redact('pass: correct horse')).toBe('pass: [redacted]');
@@ -131,8 +155,9 @@ describe('loadOciAuth', () => {
   });
 
   it('session-token profiles are refused with the API-key fix', () => {
-    writeConfig(fx.configFile, { DEFAULT: { ...profile({ key_file: undefined }),
-      security_token_file: join(fx.dir, 'token') } });
+    writeConfig(fx.configFile, {
+      DEFAULT: { ...profile({ key_file: undefined }), security_token_file: join(fx.dir, 'token') },
+    });
     expect(loadError().code).toBe('OCI_SESSION_AUTH_UNSUPPORTED');
   });
 });

@@ -8,11 +8,15 @@ import { nodesThatFit } from '../../src/oci/capacity.js';
 import { FAST_RETRY, newKey, setup, writeConfig, type Fixture } from './fixtures.ts';
 
 let fx: Fixture;
-beforeEach(async () => { fx = await setup(); });
+beforeEach(async () => {
+  fx = await setup();
+});
 afterEach(async () => fx.cleanup());
 
-function config(extra: Record<string, unknown> = {}, cluster: Record<string,
-  unknown> = {}): Config {
+function config(
+  extra: Record<string, unknown> = {},
+  cluster: Record<string, unknown> = {},
+): Config {
   return configSchema.parse({
     oci: { configFile: fx.configFile, endpoint: fx.sim.url, ...extra },
     cluster,
@@ -29,12 +33,19 @@ const byId = (outcomes: Awaited<ReturnType<typeof run>>, id: string) => {
 describe('cloudChecks', () => {
   it('passes on a healthy tenancy and shows the capacity numbers against the need', async () => {
     const out = await run(config());
-    expect(out.map((o) => o.id)).toEqual(['oci-config', 'oci-credentials', 'oci-region',
-      'oci-compartment', 'oci-a1-capacity', 'oci-lb-allowance']);
+    expect(out.map((o) => o.id)).toEqual([
+      'oci-config',
+      'oci-credentials',
+      'oci-region',
+      'oci-compartment',
+      'oci-a1-capacity',
+      'oci-lb-allowance',
+    ]);
     expect(out.every((o) => o.ok)).toBe(true);
     expect(byId(out, 'oci-a1-capacity').detail).toBe(
       'EU-FRANKFURT-1-AD-1: 4 OCPU / 24 GB free; EU-FRANKFURT-1-AD-2: 4 OCPU / 24 GB free; ' +
-      'EU-FRANKFURT-1-AD-3: 4 OCPU / 24 GB free — needs 1 × 2 OCPU / 8 GB = 2 OCPU / 8 GB');
+        'EU-FRANKFURT-1-AD-3: 4 OCPU / 24 GB free — needs 1 × 2 OCPU / 8 GB = 2 OCPU / 8 GB',
+    );
     expect(byId(out, 'oci-lb-allowance').detail).toContain('1 flexible load balancer(s) available');
     // Every call went out signed and verified.
     expect(fx.sim.requests.every((r) => r.signatureProblem === undefined)).toBe(true);
@@ -52,7 +63,10 @@ describe('cloudChecks', () => {
   });
 
   it('counts capacity per AD: 2 × 1-OCPU nodes fit in two ADs with 1 OCPU each', () => {
-    const caps = [{ ad: 'a', ocpus: 1, memoryGb: 6 }, { ad: 'b', ocpus: 1, memoryGb: 6 }];
+    const caps = [
+      { ad: 'a', ocpus: 1, memoryGb: 6 },
+      { ad: 'b', ocpus: 1, memoryGb: 6 },
+    ];
     expect(nodesThatFit(caps, { nodeCount: 2, ocpusPerNode: 1, memoryGbPerNode: 6 })).toBe(2);
     expect(nodesThatFit(caps, { nodeCount: 1, ocpusPerNode: 2, memoryGbPerNode: 6 })).toBe(0);
   });
@@ -71,8 +85,14 @@ describe('cloudChecks', () => {
   });
 
   it('reports a missing compartment as not found / not authorized', async () => {
-    const c = byId(await run(config({
-      compartmentId: 'ocid1.compartment.oc1..aaaaaaaamissingmissingmissing' })), 'oci-compartment');
+    const c = byId(
+      await run(
+        config({
+          compartmentId: 'ocid1.compartment.oc1..aaaaaaaamissingmissingmissing',
+        }),
+      ),
+      'oci-compartment',
+    );
     expect(c.ok).toBe(false);
     expect(c.detail).toContain('404 NotAuthorizedOrNotFound');
     expect(c.fix).toContain('IAM policies');
@@ -89,12 +109,20 @@ describe('cloudChecks', () => {
     const other = newKey();
     const { writeFileSync } = await import('node:fs');
     writeFileSync(fx.keyFile, other.privatePem, { mode: 0o600 });
-    writeConfig(fx.configFile, { DEFAULT: { tenancy: fx.sim.state.tenancyId,
-      user: fx.sim.state.userId, fingerprint: other.fingerprint, key_file: fx.keyFile,
-      region: 'eu-frankfurt-1' } });
+    writeConfig(fx.configFile, {
+      DEFAULT: {
+        tenancy: fx.sim.state.tenancyId,
+        user: fx.sim.state.userId,
+        fingerprint: other.fingerprint,
+        key_file: fx.keyFile,
+        region: 'eu-frankfurt-1',
+      },
+    });
     const out = await run(config());
-    expect(out.map((o) => [o.id, o.ok])).toEqual([['oci-config', true], ['oci-credentials',
-      false]]);
+    expect(out.map((o) => [o.id, o.ok])).toEqual([
+      ['oci-config', true],
+      ['oci-credentials', false],
+    ]);
     expect(out[1]?.fix).toContain('profile [DEFAULT]');
   });
 

@@ -13,8 +13,13 @@ beforeEach(async () => {
   fx = await setup();
   const mem = memoryLogger(2);
   lines = mem.lines;
-  session = openSession({ configFile: fx.configFile, profile: 'DEFAULT', endpoint: fx.sim.url,
-    log: mem.logger, retry: FAST_RETRY });
+  session = openSession({
+    configFile: fx.configFile,
+    profile: 'DEFAULT',
+    endpoint: fx.sim.url,
+    log: mem.logger,
+    retry: FAST_RETRY,
+  });
 });
 afterEach(async () => fx.cleanup());
 
@@ -22,7 +27,8 @@ describe('OCI clients against the simulator', () => {
   it('signs GET requests the simulator verifies (identity getTenancy)', async () => {
     const identity = await session.identity();
     const res = await session.call('getTenancy', () =>
-      identity.getTenancy({ tenancyId: fx.sim.state.tenancyId }));
+      identity.getTenancy({ tenancyId: fx.sim.state.tenancyId }),
+    );
     expect(res.tenancy.homeRegionKey).toBe('FRA');
     const rec = fx.sim.requests.at(-1);
     expect(rec?.status).toBe(200);
@@ -33,38 +39,57 @@ describe('OCI clients against the simulator', () => {
   it('signs POST bodies (x-content-sha256, content-length) the simulator verifies', async () => {
     const artifacts = await session.artifacts();
     const res = await session.call('createContainerRepository', () =>
-      artifacts.createContainerRepository({ createContainerRepositoryDetails: {
-        compartmentId: fx.sim.state.tenancyId, displayName: 'todo-frontend' } }));
+      artifacts.createContainerRepository({
+        createContainerRepositoryDetails: {
+          compartmentId: fx.sim.state.tenancyId,
+          displayName: 'todo-frontend',
+        },
+      }),
+    );
     expect(res.containerRepository.displayName).toBe('todo-frontend');
     const rec = fx.sim.requests.at(-1);
     expect(rec?.headers['x-content-sha256']).toBeTruthy();
     expect(rec?.headers.authorization).toContain('x-content-sha256');
   });
 
-  it('maps 401 from a key the service does not know to OCI_NOT_AUTHENTICATED naming the profile',
-    async () => {
-      // A valid local key (fingerprint matches the file) that was never uploaded.
-      const other = newKey();
-      const { writeFileSync } = await import('node:fs');
-      writeFileSync(fx.keyFile, other.privatePem, { mode: 0o600 });
-      writeConfig(fx.configFile, { DEFAULT: { tenancy: fx.sim.state.tenancyId,
-        user: fx.sim.state.userId, fingerprint: other.fingerprint, key_file: fx.keyFile,
-        region: 'eu-frankfurt-1' } });
-      const s = openSession({ configFile: fx.configFile, profile: 'DEFAULT', endpoint: fx.sim.url,
-        log: memoryLogger().logger, retry: FAST_RETRY });
-      const identity = await s.identity();
-      const err = await s.call('getTenancy', () =>
-        identity.getTenancy({ tenancyId: fx.sim.state.tenancyId })).catch((e: unknown) => e);
-      expect(err).toMatchObject({ code: 'OCI_NOT_AUTHENTICATED', source: 'user' });
-      expect((err as { hint: string }).hint).toContain('profile [DEFAULT]');
-      expect(fx.sim.requests.at(-1)?.signatureProblem).toBe('unknown keyId ' +
-        `${fx.sim.state.tenancyId}/${fx.sim.state.userId}/${other.fingerprint}`);
+  it('maps 401 from a key the service does not know to OCI_NOT_AUTHENTICATED naming the profile', async () => {
+    // A valid local key (fingerprint matches the file) that was never uploaded.
+    const other = newKey();
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(fx.keyFile, other.privatePem, { mode: 0o600 });
+    writeConfig(fx.configFile, {
+      DEFAULT: {
+        tenancy: fx.sim.state.tenancyId,
+        user: fx.sim.state.userId,
+        fingerprint: other.fingerprint,
+        key_file: fx.keyFile,
+        region: 'eu-frankfurt-1',
+      },
     });
+    const s = openSession({
+      configFile: fx.configFile,
+      profile: 'DEFAULT',
+      endpoint: fx.sim.url,
+      log: memoryLogger().logger,
+      retry: FAST_RETRY,
+    });
+    const identity = await s.identity();
+    const err = await s
+      .call('getTenancy', () => identity.getTenancy({ tenancyId: fx.sim.state.tenancyId }))
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'OCI_NOT_AUTHENTICATED', source: 'user' });
+    expect((err as { hint: string }).hint).toContain('profile [DEFAULT]');
+    expect(fx.sim.requests.at(-1)?.signatureProblem).toBe(
+      'unknown keyId ' + `${fx.sim.state.tenancyId}/${fx.sim.state.userId}/${other.fingerprint}`,
+    );
+  });
 
   it('maps 404 NotAuthorizedOrNotFound to OCI_NOT_FOUND', async () => {
     const identity = await session.identity();
-    const err = await session.call('getCompartment', () =>
-      identity.getCompartment({ compartmentId: 'ocid1.compartment.oc1..missingmissingmissing' }))
+    const err = await session
+      .call('getCompartment', () =>
+        identity.getCompartment({ compartmentId: 'ocid1.compartment.oc1..missingmissingmissing' }),
+      )
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'OCI_NOT_FOUND' });
     expect((err as Error).message).toContain('NotAuthorizedOrNotFound');
@@ -74,9 +99,11 @@ describe('OCI clients against the simulator', () => {
     fx.sim.fault({ path: /regionSubscriptions$/, status: 429, code: 'TooManyRequests', times: 2 });
     const identity = await session.identity();
     const res = await session.call('listRegionSubscriptions', () =>
-      identity.listRegionSubscriptions({ tenancyId: fx.sim.state.tenancyId }));
+      identity.listRegionSubscriptions({ tenancyId: fx.sim.state.tenancyId }),
+    );
     expect(res.items.map((r) => r.regionName)).toEqual(['eu-frankfurt-1']);
-    const statuses = fx.sim.requests.filter((r) => r.path.endsWith('regionSubscriptions'))
+    const statuses = fx.sim.requests
+      .filter((r) => r.path.endsWith('regionSubscriptions'))
       .map((r) => r.status);
     expect(statuses).toEqual([429, 429, 200]);
     expect(lines.filter((l) => l.includes('429 TooManyRequests; retrying'))).toHaveLength(2);
@@ -85,18 +112,26 @@ describe('OCI clients against the simulator', () => {
   it('gives up on persistent 429 with OCI_THROTTLED after the configured attempts', async () => {
     fx.sim.fault({ path: /regionSubscriptions$/, status: 429, code: 'TooManyRequests', times: 99 });
     const identity = await session.identity();
-    const err = await session.call('listRegionSubscriptions', () =>
-      identity.listRegionSubscriptions({ tenancyId: fx.sim.state.tenancyId })).catch((e) => e);
+    const err = await session
+      .call('listRegionSubscriptions', () =>
+        identity.listRegionSubscriptions({ tenancyId: fx.sim.state.tenancyId }),
+      )
+      .catch((e) => e);
     expect(err).toMatchObject({ code: 'OCI_THROTTLED', source: 'environment' });
     expect(fx.sim.requests.filter((r) => r.status === 429)).toHaveLength(FAST_RETRY.attempts);
   });
 
   it('retries 500 and reports OCI_SERVICE_ERROR when it persists', async () => {
-    fx.sim.fault({ path: /tenancies\/[^/]+$/, status: 500, code: 'InternalServerError',
-      times: 99 });
+    fx.sim.fault({
+      path: /tenancies\/[^/]+$/,
+      status: 500,
+      code: 'InternalServerError',
+      times: 99,
+    });
     const identity = await session.identity();
-    const err = await session.call('getTenancy', () =>
-      identity.getTenancy({ tenancyId: fx.sim.state.tenancyId })).catch((e) => e);
+    const err = await session
+      .call('getTenancy', () => identity.getTenancy({ tenancyId: fx.sim.state.tenancyId }))
+      .catch((e) => e);
     expect(err).toMatchObject({ code: 'OCI_SERVICE_ERROR' });
     expect((err as { details: string[] }).details[0]).toMatch(/^opc-request-id: sim-/);
   });
@@ -104,8 +139,9 @@ describe('OCI clients against the simulator', () => {
   it('reports OCI_UNREACHABLE when nothing listens at the endpoint', async () => {
     await fx.sim.close();
     const identity = await session.identity();
-    const err = await session.call('getTenancy', () =>
-      identity.getTenancy({ tenancyId: fx.sim.state.tenancyId })).catch((e) => e);
+    const err = await session
+      .call('getTenancy', () => identity.getTenancy({ tenancyId: fx.sim.state.tenancyId }))
+      .catch((e) => e);
     expect(err).toMatchObject({ code: 'OCI_UNREACHABLE' });
   });
 });

@@ -25,8 +25,9 @@ export function testKey(): TestKey {
 export function newKey(passphrase?: string): TestKey {
   const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const privatePem = passphrase
-    ? pair.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc',
-      passphrase }).toString()
+    ? pair.privateKey
+        .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase })
+        .toString()
     : pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const der = pair.publicKey.export({ type: 'spki', format: 'der' });
   const fingerprint = (createHash('md5').update(der).digest('hex').match(/../g) ?? []).join(':');
@@ -53,8 +54,14 @@ export interface ProfileFields {
 
 export function writeConfig(path: string, profiles: Record<string, Partial<ProfileFields>>): void {
   const text = Object.entries(profiles)
-    .map(([name, fields]) => [`[${name}]`, ...Object.entries(fields)
-      .filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`)].join('\n'))
+    .map(([name, fields]) =>
+      [
+        `[${name}]`,
+        ...Object.entries(fields)
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]) => `${k}=${v}`),
+      ].join('\n'),
+    )
     .join('\n\n');
   writeFileSync(path, `${text}\n`, { mode: 0o600 });
   chmodSync(path, 0o600);
@@ -70,13 +77,22 @@ export async function setup(): Promise<Fixture> {
   const state = defaultState();
   const configFile = join(dir, 'config');
   writeConfig(configFile, {
-    DEFAULT: { tenancy: state.tenancyId, user: state.userId, fingerprint: key.fingerprint,
-      key_file: keyFile, region: 'eu-frankfurt-1' },
+    DEFAULT: {
+      tenancy: state.tenancyId,
+      user: state.userId,
+      fingerprint: key.fingerprint,
+      key_file: keyFile,
+      region: 'eu-frankfurt-1',
+    },
   });
   const keyId = `${state.tenancyId}/${state.userId}/${key.fingerprint}`;
   const sim = await startOciSimulator({ keys: new Map([[keyId, key.publicKey]]), state });
   return {
-    dir, configFile, keyFile, key, sim,
+    dir,
+    configFile,
+    keyFile,
+    key,
+    sim,
     cleanup: async () => {
       await sim.close();
       rmSync(dir, { recursive: true, force: true });

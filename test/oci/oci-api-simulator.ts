@@ -53,8 +53,10 @@ export interface OciSimulator {
   close(): Promise<void>;
 }
 
-export async function startOciSimulator(opts: { keys: Map<string, KeyObject>;
-  state?: SimState }): Promise<OciSimulator> {
+export async function startOciSimulator(opts: {
+  keys: Map<string, KeyObject>;
+  state?: SimState;
+}): Promise<OciSimulator> {
   const state = opts.state ?? defaultState();
   const faults: Fault[] = [];
   const requests: RecordedRequest[] = [];
@@ -64,8 +66,13 @@ export async function startOciSimulator(opts: { keys: Map<string, KeyObject>;
     req.on('end', () => handle(req, res, Buffer.concat(chunks)));
   });
 
-  function send(res: ServerResponse, rec: RecordedRequest, status: number, body: unknown,
-    type = 'application/json'): void {
+  function send(
+    res: ServerResponse,
+    rec: RecordedRequest,
+    status: number,
+    body: unknown,
+    type = 'application/json',
+  ): void {
     rec.status = status;
     const text = typeof body === 'string' ? body : JSON.stringify(body);
     res.writeHead(status, { 'content-type': type, 'opc-request-id': `sim-${requests.length}` });
@@ -79,8 +86,13 @@ export async function startOciSimulator(opts: { keys: Map<string, KeyObject>;
       Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]),
     );
     const method = req.method ?? 'GET';
-    const rec: RecordedRequest = { method, path: url.pathname, status: 0, headers,
-      body: body.toString('utf8') };
+    const rec: RecordedRequest = {
+      method,
+      path: url.pathname,
+      status: 0,
+      headers,
+      body: body.toString('utf8'),
+    };
     requests.push(rec);
     if (url.pathname.startsWith('/cluster_request/')) {
       const token = Buffer.from(`http://${headers.host}${target}`).toString('base64url');
@@ -91,12 +103,17 @@ export async function startOciSimulator(opts: { keys: Map<string, KeyObject>;
     const verdict = verifyRequest({ method, target, headers, body }, opts.keys);
     if (!verdict.ok) {
       rec.signatureProblem = verdict.reason;
-      send(res, rec, 401, { code: 'NotAuthenticated', message: 'The required information to ' +
-        'complete authentication was not provided or was incorrect.' });
+      send(res, rec, 401, {
+        code: 'NotAuthenticated',
+        message:
+          'The required information to ' +
+          'complete authentication was not provided or was incorrect.',
+      });
       return;
     }
-    const fault = faults.find((f) => f.times > 0 && f.path.test(url.pathname) &&
-      (!f.method || f.method === method));
+    const fault = faults.find(
+      (f) => f.times > 0 && f.path.test(url.pathname) && (!f.method || f.method === method),
+    );
     if (fault) {
       fault.times -= 1;
       send(res, rec, fault.status, { code: fault.code, message: fault.message ?? fault.code });
@@ -123,9 +140,10 @@ export async function startOciSimulator(opts: { keys: Map<string, KeyObject>;
     keys: opts.keys,
     fault: (f) => faults.push({ ...f }),
     verifyToken: (token) => verifyClusterToken(token, opts.keys),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -11,8 +11,10 @@ export interface Answer {
 
 const notFound: Answer = {
   status: 404,
-  body: { code: 'NotAuthorizedOrNotFound',
-    message: 'Authorization failed or requested resource not found.' },
+  body: {
+    code: 'NotAuthorizedOrNotFound',
+    message: 'Authorization failed or requested resource not found.',
+  },
 };
 const ok = (body: unknown): Answer => ({ status: 200, body });
 
@@ -31,30 +33,51 @@ export function route(s: SimState, method: string, url: URL, body: unknown): Ans
   if (method === 'GET' && (m = /^\/20160918\/compartments\/([^/]+)$/.exec(p))) {
     const c = s.compartments.get(m[1] ?? '');
     if (!c) return notFound;
-    return ok({ id: m[1], compartmentId: c.parent || s.tenancyId, name: c.name,
-      description: c.name, timeCreated: '2024-01-01T00:00:00.000Z',
-        lifecycleState: c.lifecycleState });
+    return ok({
+      id: m[1],
+      compartmentId: c.parent || s.tenancyId,
+      name: c.name,
+      description: c.name,
+      timeCreated: '2024-01-01T00:00:00.000Z',
+      lifecycleState: c.lifecycleState,
+    });
   }
   if (method === 'GET' && p === '/20160918/availabilityDomains') {
     if (q.get('compartmentId') !== s.tenancyId) return notFound;
-    return ok(s.availabilityDomains.map((name, i) => ({ name, id: simOcid('availabilitydomain'),
-      compartmentId: s.tenancyId, index: i })));
+    return ok(
+      s.availabilityDomains.map((name, i) => ({
+        name,
+        id: simOcid('availabilitydomain'),
+        compartmentId: s.tenancyId,
+        index: i,
+      })),
+    );
   }
   if (method === 'GET' && (m = /^\/20160918\/users\/([^/]+)$/.exec(p))) {
     if (m[1] !== s.userId) return notFound;
-    return ok({ id: s.userId, compartmentId: s.tenancyId, name: s.userName, description: 'sim',
-      timeCreated: '2024-01-01T00:00:00.000Z', lifecycleState: 'ACTIVE' });
+    return ok({
+      id: s.userId,
+      compartmentId: s.tenancyId,
+      name: s.userName,
+      description: 'sim',
+      timeCreated: '2024-01-01T00:00:00.000Z',
+      lifecycleState: 'ACTIVE',
+    });
   }
   if ((m = /^\/20160918\/users\/([^/]+)\/authTokens$/.exec(p))) {
     if (m[1] !== s.userId) return notFound;
     if (method === 'GET') {
-      return ok(s.authTokens.map(({ token: _t, ...rest }) => ({ ...rest,
-        lifecycleState: 'ACTIVE' })));
+      return ok(
+        s.authTokens.map(({ token: _t, ...rest }) => ({ ...rest, lifecycleState: 'ACTIVE' })),
+      );
     }
     if (method === 'POST') {
       const description = (body as { description?: string } | undefined)?.description;
-      if (!description) return { status: 400, body: { code: 'InvalidParameter',
-        message: 'description is required' } };
+      if (!description)
+        return {
+          status: 400,
+          body: { code: 'InvalidParameter', message: 'description is required' },
+        };
       // OCIR auth tokens are 20 printable characters, shown once.
       const token = randomBytes(15).toString('base64').replace(/[+/=]/g, 'x');
       const t = { id: simOcid('credential'), userId: s.userId, description, token };
@@ -63,8 +86,10 @@ export function route(s: SimState, method: string, url: URL, body: unknown): Ans
     }
   }
   // ---- Limits
-  if (method === 'GET' &&
-    (m = /^\/20190729\/services\/([^/]+)\/limits\/([^/]+)\/resourceAvailability$/.exec(p))) {
+  if (
+    method === 'GET' &&
+    (m = /^\/20190729\/services\/([^/]+)\/limits\/([^/]+)\/resourceAvailability$/.exec(p))
+  ) {
     if (!s.compartments.has(q.get('compartmentId') ?? '')) return notFound;
     const v = s.limits.get(`${m[1]}/${m[2]}/${q.get('availabilityDomain') ?? ''}`);
     return v ? ok(v) : notFound;
@@ -73,11 +98,18 @@ export function route(s: SimState, method: string, url: URL, body: unknown): Ans
   if (method === 'GET' && (m = /^\/20180222\/clusters\/([^/]+)$/.exec(p))) {
     const c = s.clusters.get(m[1] ?? '');
     if (!c) return notFound;
-    return ok({ id: c.id, name: 'todo-oke', compartmentId: s.tenancyId,
+    return ok({
+      id: c.id,
+      name: 'todo-oke',
+      compartmentId: s.tenancyId,
       kubernetesVersion: 'v1.34.1',
-      lifecycleState: c.lifecycleState ?? 'ACTIVE', type: 'BASIC_CLUSTER',
-      endpoints: { publicEndpoint: c.server.replace(/^https:\/\//, ''),
-        privateEndpoint: c.privateServer?.replace(/^https:\/\//, '') } });
+      lifecycleState: c.lifecycleState ?? 'ACTIVE',
+      type: 'BASIC_CLUSTER',
+      endpoints: {
+        publicEndpoint: c.server.replace(/^https:\/\//, ''),
+        privateEndpoint: c.privateServer?.replace(/^https:\/\//, ''),
+      },
+    });
   }
   if (method === 'POST' && (m = /^\/20180222\/clusters\/([^/]+)\/kubeconfig\/content$/.exec(p))) {
     const cluster = s.clusters.get(m[1] ?? '');
@@ -85,11 +117,13 @@ export function route(s: SimState, method: string, url: URL, body: unknown): Ans
     s.kubeconfigRequests.push((body ?? {}) as Record<string, unknown>);
     const endpoint = (body as { endpoint?: string } | undefined)?.endpoint;
     const server = endpoint === 'PRIVATE_ENDPOINT' ? cluster.privateServer : cluster.server;
-    if (!server) return { status: 400, body: { code: 'InvalidParameter',
-      message: `no ${endpoint}` } };
-    return { status: 200, body: okeKubeconfig(cluster.id, server, cluster.caData,
-      s.homeRegion.name),
-      type: 'application/x-yaml' };
+    if (!server)
+      return { status: 400, body: { code: 'InvalidParameter', message: `no ${endpoint}` } };
+    return {
+      status: 200,
+      body: okeKubeconfig(cluster.id, server, cluster.caData, s.homeRegion.name),
+      type: 'application/x-yaml',
+    };
   }
   // ---- Artifacts (OCIR)
   if (method === 'GET' && p === '/20160918/container/configuration') {
@@ -97,38 +131,75 @@ export function route(s: SimState, method: string, url: URL, body: unknown): Ans
   }
   if (p === '/20160918/container/repositories') {
     if (method === 'GET') {
-      const items = s.repositories.filter((r) => r.compartmentId === q.get('compartmentId') &&
-        (!q.get('displayName') || r.displayName === q.get('displayName')));
-      return ok({ items: items.map(repoSummary), repositoryCount: items.length, imageCount: 0,
-        layerCount: 0, layersSizeInBytes: 0, remainingItemsCount: 0 });
+      const items = s.repositories.filter(
+        (r) =>
+          r.compartmentId === q.get('compartmentId') &&
+          (!q.get('displayName') || r.displayName === q.get('displayName')),
+      );
+      return ok({
+        items: items.map(repoSummary),
+        repositoryCount: items.length,
+        imageCount: 0,
+        layerCount: 0,
+        layersSizeInBytes: 0,
+        remainingItemsCount: 0,
+      });
     }
     if (method === 'POST') {
       const d = body as { compartmentId?: string; displayName?: string; isPublic?: boolean };
       if (!d?.compartmentId || !d.displayName) {
-        return { status: 400, body: { code: 'InvalidParameter',
-          message: 'compartmentId and displayName are required' } };
+        return {
+          status: 400,
+          body: { code: 'InvalidParameter', message: 'compartmentId and displayName are required' },
+        };
       }
       // Repository names are unique per tenancy namespace, not per compartment.
       if (s.repositories.some((r) => r.displayName === d.displayName)) {
-        return { status: 409, body: { code: 'NAMESPACE_CONFLICT',
-          message: `repository ${d.displayName} already exists` } };
+        return {
+          status: 409,
+          body: {
+            code: 'NAMESPACE_CONFLICT',
+            message: `repository ${d.displayName} already exists`,
+          },
+        };
       }
-      const r = { id: simOcid('containerrepo'), compartmentId: d.compartmentId,
-        displayName: d.displayName, namespace: s.namespace };
+      const r = {
+        id: simOcid('containerrepo'),
+        compartmentId: d.compartmentId,
+        displayName: d.displayName,
+        namespace: s.namespace,
+      };
       s.repositories.push(r);
       return ok({ ...repoSummary(r), isImmutable: false, readme: null });
     }
   }
-  return { status: 404, body: { code: 'NotFound',
-    message: `simulator has no route for ${method} ${p}` } };
+  return {
+    status: 404,
+    body: { code: 'NotFound', message: `simulator has no route for ${method} ${p}` },
+  };
 }
 
-interface Repo { id: string; compartmentId: string; displayName: string; namespace: string }
+interface Repo {
+  id: string;
+  compartmentId: string;
+  displayName: string;
+  namespace: string;
+}
 
 function repoSummary(r: Repo) {
-  return { ...r, imageCount: 0, isPublic: false, layerCount: 0, layersSizeInBytes: 0,
-    lifecycleState: 'AVAILABLE', timeCreated: '2024-01-01T00:00:00.000Z', billableSizeInGBs: 0,
-    freeformTags: {}, definedTags: {}, systemTags: {} };
+  return {
+    ...r,
+    imageCount: 0,
+    isPublic: false,
+    layerCount: 0,
+    layersSizeInBytes: 0,
+    lifecycleState: 'AVAILABLE',
+    timeCreated: '2024-01-01T00:00:00.000Z',
+    billableSizeInGBs: 0,
+    freeformTags: {},
+    definedTags: {},
+    systemTags: {},
+  };
 }
 
 /** The kubeconfig OKE hands out for token version 2.0.0: its user runs the OCI CLI. */

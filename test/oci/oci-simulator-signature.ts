@@ -34,8 +34,12 @@ function requiredHeaders(method: string): string[][] {
   return base;
 }
 
-export function verifyRequest(input: VerifyInput, keys: Map<string, KeyObject>,
-  now = Date.now(), skewMs = 5 * 60_000): VerifyResult {
+export function verifyRequest(
+  input: VerifyInput,
+  keys: Map<string, KeyObject>,
+  now = Date.now(),
+  skewMs = 5 * 60_000,
+): VerifyResult {
   const auth = input.headers.authorization;
   if (!auth) return { ok: false, reason: 'no Authorization header' };
   const p = parseAuthorization(auth);
@@ -46,7 +50,10 @@ export function verifyRequest(input: VerifyInput, keys: Map<string, KeyObject>,
   const key = keys.get(keyId);
   if (!key) return { ok: false, reason: `unknown keyId ${keyId}` };
   // Header names are case-insensitive; the SDK lists e.g. `Content-Type`, signs `content-type`.
-  const signed = (p.headers ?? '').split(' ').filter(Boolean).map((h) => h.toLowerCase());
+  const signed = (p.headers ?? '')
+    .split(' ')
+    .filter(Boolean)
+    .map((h) => h.toLowerCase());
   for (const alternatives of requiredHeaders(input.method)) {
     if (!alternatives.some((h) => signed.includes(h))) {
       return { ok: false, reason: `header ${alternatives.join('/')} is not signed` };
@@ -76,8 +83,12 @@ export function verifyRequest(input: VerifyInput, keys: Map<string, KeyObject>,
       return { ok: false, reason: 'content-length does not match the body' };
     }
   }
-  const good = verify('sha256', Buffer.from(lines.join('\n')), key,
-    Buffer.from(p.signature ?? '', 'base64'));
+  const good = verify(
+    'sha256',
+    Buffer.from(lines.join('\n')),
+    key,
+    Buffer.from(p.signature ?? '', 'base64'),
+  );
   return good ? { ok: true, keyId } : { ok: false, reason: 'signature does not verify' };
 }
 
@@ -93,8 +104,11 @@ export interface TokenCheck {
  * URL, take authorization and date from its query, and check the signature of
  * `GET /cluster_request/<id>` against them, with the URL's host.
  */
-export function verifyClusterToken(token: string, keys: Map<string, KeyObject>,
-  now = Date.now()): TokenCheck {
+export function verifyClusterToken(
+  token: string,
+  keys: Map<string, KeyObject>,
+  now = Date.now(),
+): TokenCheck {
   let url: URL;
   try {
     url = new URL(Buffer.from(token, 'base64url').toString('utf8'));
@@ -108,9 +122,15 @@ export function verifyClusterToken(token: string, keys: Map<string, KeyObject>,
   const extra = [...url.searchParams.keys()].filter((k) => k !== 'authorization' && k !== 'date');
   if (extra.length > 0) return { ok: false, reason: `unexpected parameters ${extra.join(',')}` };
   const result = verifyRequest(
-    { method: 'GET', target: url.pathname, headers: { authorization, date, host: url.host },
-      body: Buffer.alloc(0) },
-    keys, now);
+    {
+      method: 'GET',
+      target: url.pathname,
+      headers: { authorization, date, host: url.host },
+      body: Buffer.alloc(0),
+    },
+    keys,
+    now,
+  );
   return result.ok
     ? { ok: true, clusterId: m[1], keyId: result.keyId }
     : { ok: false, reason: result.reason };

@@ -32,17 +32,29 @@ export function simConfig(fx: Fixture, extra: ConfigInput = {}): Config {
   });
 }
 
-export function phaseHarness(config: Config, kube: { path?: string; context?: string } = {}):
-  PhaseHarness {
+export function phaseHarness(
+  config: Config,
+  kube: { path?: string; context?: string } = {},
+): PhaseHarness {
   const stateDir = mkdtempSync(join(tmpdir(), 'todo-infra-oci-phase-'));
   const journal = Journal.load(stateDir);
   const { logger, lines } = memoryLogger(2);
   const factory = contextFactory({
-    config, stateDir, journal, events: new EventBus(), log: logger,
-    signal: new AbortController().signal, interactive: false, kube,
+    config,
+    stateDir,
+    journal,
+    events: new EventBus(),
+    log: logger,
+    signal: new AbortController().signal,
+    interactive: false,
+    kube,
   });
   return {
-    config, stateDir, journal, log: logger, lines,
+    config,
+    stateDir,
+    journal,
+    log: logger,
+    lines,
     context: factory,
     pretend(id, outputs) {
       journal.update(id, { status: 'succeeded', outputs, finishedAt: new Date().toISOString() });

@@ -27,10 +27,18 @@ beforeEach(async () => {
   fx = await setup();
   const mem = memoryLogger(2);
   lines = mem.lines;
-  s = openSession({ configFile: fx.configFile, profile: 'DEFAULT', endpoint: fx.sim.url,
-    log: mem.logger, retry: FAST_RETRY });
+  s = openSession({
+    configFile: fx.configFile,
+    profile: 'DEFAULT',
+    endpoint: fx.sim.url,
+    log: mem.logger,
+    retry: FAST_RETRY,
+  });
 });
-afterEach(async () => { clearSecretsForTests(); await fx.cleanup(); });
+afterEach(async () => {
+  clearSecretsForTests();
+  await fx.cleanup();
+});
 
 describe('OCIR host and namespace', () => {
   it('maps regions to <key>.ocir.io from the SDK region table', async () => {
@@ -59,44 +67,71 @@ describe('OCIR host and namespace', () => {
 describe('ensureRepositories', () => {
   it('creates missing repositories, then finds them without creating again', async () => {
     const c = fx.sim.state.tenancyId;
-    expect((await ensureRepositories(s, c, NAMES)).map((r) => r.action))
-      .toEqual(['created', 'created', 'created']);
+    expect((await ensureRepositories(s, c, NAMES)).map((r) => r.action)).toEqual([
+      'created',
+      'created',
+      'created',
+    ]);
     const posts = () => fx.sim.requests.filter((r) => r.method === 'POST').length;
     expect(posts()).toBe(3);
-    expect((await ensureRepositories(s, c, NAMES)).map((r) => r.action))
-      .toEqual(['exists', 'exists', 'exists']);
+    expect((await ensureRepositories(s, c, NAMES)).map((r) => r.action)).toEqual([
+      'exists',
+      'exists',
+      'exists',
+    ]);
     expect(posts()).toBe(3);
     expect(await missingRepositories(s, c, NAMES)).toEqual([]);
   });
 
   it('treats 409 (name taken in another compartment) as success', async () => {
     const other = 'ocid1.compartment.oc1..aaaaaaaaotherotherotherother';
-    fx.sim.state.repositories.push({ id: 'r1', compartmentId: other, displayName: 'todo-worker',
-      namespace: fx.sim.state.namespace });
+    fx.sim.state.repositories.push({
+      id: 'r1',
+      compartmentId: other,
+      displayName: 'todo-worker',
+      namespace: fx.sim.state.namespace,
+    });
     const res = await ensureRepositories(s, fx.sim.state.tenancyId, NAMES);
-    expect(res.map((r) => [r.name, r.action])).toEqual([['todo-frontend', 'created'],
-      ['todo-backend', 'created'], ['todo-worker', 'exists-elsewhere']]);
+    expect(res.map((r) => [r.name, r.action])).toEqual([
+      ['todo-frontend', 'created'],
+      ['todo-backend', 'created'],
+      ['todo-worker', 'exists-elsewhere'],
+    ]);
     expect(fx.sim.requests.filter((r) => r.status === 409)).toHaveLength(1);
   });
 
   it('reports missing repositories', async () => {
     await ensureRepositories(s, fx.sim.state.tenancyId, ['todo-frontend']);
-    expect(await missingRepositories(s, fx.sim.state.tenancyId, NAMES))
-      .toEqual(['todo-backend', 'todo-worker']);
+    expect(await missingRepositories(s, fx.sim.state.tenancyId, NAMES)).toEqual([
+      'todo-backend',
+      'todo-worker',
+    ]);
   });
 
   it('fails with OCI_SERVICE_ERROR when creation keeps failing with 500', async () => {
-    fx.sim.fault({ method: 'POST', path: /container\/repositories$/, status: 500,
-      code: 'InternalServerError', times: 99 });
-    await expect(ensureRepositories(s, fx.sim.state.tenancyId, NAMES))
-      .rejects.toMatchObject({ code: 'OCI_SERVICE_ERROR' });
+    fx.sim.fault({
+      method: 'POST',
+      path: /container\/repositories$/,
+      status: 500,
+      code: 'InternalServerError',
+      times: 99,
+    });
+    await expect(ensureRepositories(s, fx.sim.state.tenancyId, NAMES)).rejects.toMatchObject({
+      code: 'OCI_SERVICE_ERROR',
+    });
   });
 
   it('fails with OCI_NOT_FOUND for a compartment it cannot see', async () => {
-    fx.sim.fault({ method: 'GET', path: /container\/repositories$/, status: 404,
-      code: 'NotAuthorizedOrNotFound', times: 1 });
-    await expect(ensureRepositories(s, fx.sim.state.tenancyId, NAMES))
-      .rejects.toMatchObject({ code: 'OCI_NOT_FOUND' });
+    fx.sim.fault({
+      method: 'GET',
+      path: /container\/repositories$/,
+      status: 404,
+      code: 'NotAuthorizedOrNotFound',
+      times: 1,
+    });
+    await expect(ensureRepositories(s, fx.sim.state.tenancyId, NAMES)).rejects.toMatchObject({
+      code: 'OCI_NOT_FOUND',
+    });
   });
 });
 
@@ -116,17 +151,32 @@ describe('auth token and pull secret', () => {
   });
 
   it('builds a dockerconfigjson Secret whose auth is base64(user:token)', () => {
-    const obj = pullSecret('ocir-pull', 'todo-app', 'fra.ocir.io', 'ns/devops@example.com',
-      'T0ken+/=x');
-    expect(obj).toMatchObject({ apiVersion: 'v1', kind: 'Secret',
+    const obj = pullSecret(
+      'ocir-pull',
+      'todo-app',
+      'fra.ocir.io',
+      'ns/devops@example.com',
+      'T0ken+/=x',
+    );
+    expect(obj).toMatchObject({
+      apiVersion: 'v1',
+      kind: 'Secret',
       type: 'kubernetes.io/dockerconfigjson',
-      metadata: { name: 'ocir-pull', namespace: 'todo-app' } });
-    const json = Buffer.from((obj.data as Record<string, string>)['.dockerconfigjson'] ?? '',
-      'base64')
-      .toString();
-    expect(JSON.parse(json)).toEqual({ auths: { 'fra.ocir.io': { username: 'ns/devops@example.com',
-      password: 'T0ken+/=x',
-        auth: Buffer.from('ns/devops@example.com:T0ken+/=x').toString('base64') } } });
+      metadata: { name: 'ocir-pull', namespace: 'todo-app' },
+    });
+    const json = Buffer.from(
+      (obj.data as Record<string, string>)['.dockerconfigjson'] ?? '',
+      'base64',
+    ).toString();
+    expect(JSON.parse(json)).toEqual({
+      auths: {
+        'fra.ocir.io': {
+          username: 'ns/devops@example.com',
+          password: 'T0ken+/=x',
+          auth: Buffer.from('ns/devops@example.com:T0ken+/=x').toString('base64'),
+        },
+      },
+    });
     expect(pullSecretLogin(obj, 'fra.ocir.io')).toBe('ns/devops@example.com');
     expect(pullSecretLogin(obj, 'iad.ocir.io')).toBeUndefined();
     // Every encoding of the password that could be printed is masked.

@@ -30,8 +30,16 @@ function files(root: string): string[] {
 
 async function cli(...args: string[]): Promise<CliResult> {
   const res = await runCli(
-    ['--state-dir', join(dir, 'state'), '--config', join(dir, 'todo-infra.yaml'),
-      '--kubeconfig', cluster.kubeconfigPath, '-vv', ...args],
+    [
+      '--state-dir',
+      join(dir, 'state'),
+      '--config',
+      join(dir, 'todo-infra.yaml'),
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+      '-vv',
+      ...args,
+    ],
     {
       cwd: dir,
       env: { APPS_CLI_DB_URL: SECRET, HELM_BIN: process.env.HELM_BIN },
@@ -51,31 +59,37 @@ beforeAll(async () => {
   });
   app = await startAppServer({ '/': 200, '/api': 200 });
   dir = workDir('todo-infra-apps-cli-');
-  writeFileSync(join(dir, 'todo-infra.yaml'), stringify({
-    apiVersion: 'todo-infra/v1',
-    target: 'existing',
-    charts: { ingress: { ref: SIMULATOR_CHART, version: '2.7.2' } },
-    ingress: { namespace: `${PREFIX}-ing`, className: `${PREFIX}-nginx` },
-    kafka: { namespace: `${PREFIX}-kafka` },
-    dapr: { namespace: `${PREFIX}-dapr` },
-    monitoring: { namespace: `${PREFIX}-mon` },
-    apps: {
-      namespace: `${PREFIX}-app`,
-      publicUrl: app.url,
-      rolloutTimeoutSeconds: 60,
-      loadBalancerTimeoutSeconds: 30,
-      frontend: { image: 'ghcr.io/example/todo-frontend', tag: '1.0.0' },
-      backend: { image: 'ghcr.io/example/todo-backend', tag: '1.0.0' },
-    },
-    secrets: { dbConnectionString: { fromEnv: 'APPS_CLI_DB_URL' } },
-  }));
+  writeFileSync(
+    join(dir, 'todo-infra.yaml'),
+    stringify({
+      apiVersion: 'todo-infra/v1',
+      target: 'existing',
+      charts: { ingress: { ref: SIMULATOR_CHART, version: '2.7.2' } },
+      ingress: { namespace: `${PREFIX}-ing`, className: `${PREFIX}-nginx` },
+      kafka: { namespace: `${PREFIX}-kafka` },
+      dapr: { namespace: `${PREFIX}-dapr` },
+      monitoring: { namespace: `${PREFIX}-mon` },
+      apps: {
+        namespace: `${PREFIX}-app`,
+        publicUrl: app.url,
+        rolloutTimeoutSeconds: 60,
+        loadBalancerTimeoutSeconds: 30,
+        frontend: { image: 'ghcr.io/example/todo-frontend', tag: '1.0.0' },
+        backend: { image: 'ghcr.io/example/todo-backend', tag: '1.0.0' },
+      },
+      secrets: { dbConnectionString: { fromEnv: 'APPS_CLI_DB_URL' } },
+    }),
+  );
 });
 
 afterAll(async () => {
   await lb?.stop();
   await app?.stop();
-  await helmUninstall({ release: 'nginx-ingress', namespace: `${PREFIX}-ing`,
-    kubeconfig: cluster.kubeconfigPath }).catch(() => false);
+  await helmUninstall({
+    release: 'nginx-ingress',
+    namespace: `${PREFIX}-ing`,
+    kubeconfig: cluster.kubeconfigPath,
+  }).catch(() => false);
 });
 
 describe('todo-infra CLI: base, ingress, apps on an existing cluster', () => {
@@ -93,7 +107,10 @@ describe('todo-infra CLI: base, ingress, apps on an existing cluster', () => {
     expect(again.stdout).toMatch(/"type":"phase-skip","phase":"apps".*"reason":"unchanged"/);
 
     const up = await cli('-o', 'json', 'up', '--target', 'existing');
-    const events = up.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    const events = up.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l));
     const of = (phase: string) => events.filter((e) => e.phase === phase).map((e) => e.type);
     for (const phase of ['base', 'ingress']) {
       expect(events).toContainEqual(
@@ -114,22 +131,26 @@ describe('todo-infra CLI: base, ingress, apps on an existing cluster', () => {
     const res = await cli('render', '--out', join(dir, 'out'));
     expect(res.code, res.stderr.slice(-2000)).toBe(0);
     const rendered = files(join(dir, 'out')).map((f) => f.slice(join(dir, 'out').length + 1));
-    expect(rendered).toEqual(expect.arrayContaining([
-      'infrastructure/k8s/namespaces/namespaces.yaml',
-      'infrastructure/k8s/security/rbac.yaml',
-      'infrastructure/k8s/secrets/secrets.yaml.example',
-      'infrastructure/k8s/ingress/nginx-values.yaml',
-      'infrastructure/k8s/apps/backend/deployment.yaml',
-      'infrastructure/k8s/apps/ingress.yaml',
-    ]));
+    expect(rendered).toEqual(
+      expect.arrayContaining([
+        'infrastructure/k8s/namespaces/namespaces.yaml',
+        'infrastructure/k8s/security/rbac.yaml',
+        'infrastructure/k8s/secrets/secrets.yaml.example',
+        'infrastructure/k8s/ingress/nginx-values.yaml',
+        'infrastructure/k8s/apps/backend/deployment.yaml',
+        'infrastructure/k8s/apps/ingress.yaml',
+      ]),
+    );
   });
 
   it('never prints or writes the secret value', () => {
     const b64 = Buffer.from(SECRET).toString('base64');
     const printed = outputs.map((o) => `${o.stdout}\n${o.stderr}`).join('\n');
     expect(printed.length).toBeGreaterThan(1000); // -vv output was produced and searched
-    const written = files(dir).filter((f) => !f.includes('/home/'))
-      .map((f) => readFileSync(f, 'utf8')).join('\n');
+    const written = files(dir)
+      .filter((f) => !f.includes('/home/'))
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
     for (const text of [printed, written]) {
       expect(text).not.toContain(SECRET);
       expect(text).not.toContain(b64);

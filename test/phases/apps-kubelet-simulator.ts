@@ -25,11 +25,22 @@ const SMP = 'application/strategic-merge-patch+json';
 function readyStatus(now: string): object {
   return {
     conditions: [
-      { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'pull-failure simulator',
-        lastHeartbeatTime: now, lastTransitionTime: now },
+      {
+        type: 'Ready',
+        status: 'True',
+        reason: 'KubeletReady',
+        message: 'pull-failure simulator',
+        lastHeartbeatTime: now,
+        lastTransitionTime: now,
+      },
       ...['MemoryPressure', 'DiskPressure', 'PIDPressure', 'NetworkUnavailable'].map((type) => ({
-        type, status: 'False', reason: 'Simulated', message: 'simulated', lastHeartbeatTime: now,
-        lastTransitionTime: now })),
+        type,
+        status: 'False',
+        reason: 'Simulated',
+        message: 'simulated',
+        lastHeartbeatTime: now,
+        lastTransitionTime: now,
+      })),
     ],
   };
 }
@@ -48,12 +59,32 @@ function podStatus(pod: any, failing: (image: string) => boolean, now: string): 
       { type: 'ContainersReady', status: ready, lastTransitionTime: now },
       { type: 'Ready', status: ready, lastTransitionTime: now },
     ],
-    containerStatuses: containers.map((c) => failing(c.image)
-      ? { name: c.name, image: c.image, imageID: '', ready: false, started: false, restartCount: 0,
-        state: { waiting: { reason: 'ImagePullBackOff',
-          message: `Back-off pulling image "${c.image}": manifest unknown` } } }
-      : { name: c.name, image: c.image, imageID: '', ready: true, started: true, restartCount: 0,
-        state: { running: { startedAt: now } } }),
+    containerStatuses: containers.map((c) =>
+      failing(c.image)
+        ? {
+            name: c.name,
+            image: c.image,
+            imageID: '',
+            ready: false,
+            started: false,
+            restartCount: 0,
+            state: {
+              waiting: {
+                reason: 'ImagePullBackOff',
+                message: `Back-off pulling image "${c.image}": manifest unknown`,
+              },
+            },
+          }
+        : {
+            name: c.name,
+            image: c.image,
+            imageID: '',
+            ready: true,
+            started: true,
+            restartCount: 0,
+            state: { running: { startedAt: now } },
+          },
+    ),
   };
 }
 
@@ -69,11 +100,19 @@ export async function startPullFailureNode(
     kind: 'Node',
     metadata: {
       name,
-      labels: { 'kubernetes.io/arch': 'arm64', 'kubernetes.io/os': 'linux',
-        'kubernetes.io/hostname': name, 'node.kubernetes.io/instance-type': 'VM.Standard.A1.Flex' },
+      labels: {
+        'kubernetes.io/arch': 'arm64',
+        'kubernetes.io/os': 'linux',
+        'kubernetes.io/hostname': name,
+        'node.kubernetes.io/instance-type': 'VM.Standard.A1.Flex',
+      },
     },
-    status: { capacity, allocatable: capacity, ...readyStatus(now()),
-      addresses: [{ type: 'InternalIP', address: '10.0.10.99' }] },
+    status: {
+      capacity,
+      allocatable: capacity,
+      ...readyStatus(now()),
+      addresses: [{ type: 'InternalIP', address: '10.0.10.99' }],
+    },
   });
   const leasePath = `/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${name}`;
   await client.request('POST', '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases', {
@@ -90,13 +129,20 @@ export async function startPullFailureNode(
     for (const pod of pods.items as any[]) {
       const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
       if (pod.metadata.deletionTimestamp) {
-        await client.request('DELETE', `/api/v1/namespaces/${pod.metadata.namespace}/pods/` +
-          `${pod.metadata.name}`, { gracePeriodSeconds: 0 });
+        await client.request(
+          'DELETE',
+          `/api/v1/namespaces/${pod.metadata.namespace}/pods/` + `${pod.metadata.name}`,
+          { gracePeriodSeconds: 0 },
+        );
         continue;
       }
       if (handled.get(key) === pod.metadata.uid) continue;
-      await client.json('PATCH', `/api/v1/namespaces/${pod.metadata.namespace}/pods/` +
-        `${pod.metadata.name}/status`, { status: podStatus(pod, failing, t) }, SMP);
+      await client.json(
+        'PATCH',
+        `/api/v1/namespaces/${pod.metadata.namespace}/pods/` + `${pod.metadata.name}/status`,
+        { status: podStatus(pod, failing, t) },
+        SMP,
+      );
       handled.set(key, pod.metadata.uid);
     }
   };

@@ -23,14 +23,21 @@ describe('app manifests', () => {
       seccompProfile: { type: 'RuntimeDefault' },
     });
     expect(c.securityContext).toEqual({
-      runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
     });
     expect(c.livenessProbe).toMatchObject({
-      httpGet: { path: '/health' }, initialDelaySeconds: 30, periodSeconds: 10,
+      httpGet: { path: '/health' },
+      initialDelaySeconds: 30,
+      periodSeconds: 10,
     });
     expect(c.readinessProbe).toMatchObject({
-      httpGet: { path: '/ready' }, initialDelaySeconds: 5, periodSeconds: 5,
+      httpGet: { path: '/ready' },
+      initialDelaySeconds: 5,
+      periodSeconds: 5,
     });
     expect(c.resources).toEqual({
       requests: { cpu: '150m', memory: '256Mi' },
@@ -38,9 +45,13 @@ describe('app manifests', () => {
     });
     const ann = dep.spec.template.metadata.annotations;
     expect(ann).toMatchObject({
-      'dapr.io/enabled': 'true', 'dapr.io/app-id': 'backend', 'dapr.io/app-port': '8000',
-      'dapr.io/config': 'appconfig', 'dapr.io/log-as-json': 'true',
-      'dapr.io/sidecar-cpu-request': '50m', 'dapr.io/sidecar-memory-limit': '256Mi',
+      'dapr.io/enabled': 'true',
+      'dapr.io/app-id': 'backend',
+      'dapr.io/app-port': '8000',
+      'dapr.io/config': 'appconfig',
+      'dapr.io/log-as-json': 'true',
+      'dapr.io/sidecar-cpu-request': '50m',
+      'dapr.io/sidecar-memory-limit': '256Mi',
     });
     expect(dep.spec.replicas).toBeUndefined();
     expect(c.env).toContainEqual({
@@ -55,8 +66,10 @@ describe('app manifests', () => {
     expect(ing.spec.ingressClassName).toBe('edge');
     expect(ing.spec.rules[0].host).toBeUndefined();
     const route = (p: any) => [p.path, p.pathType, p.backend.service.name];
-    expect(ing.spec.rules[0].http.paths.map(route))
-      .toEqual([['/api', 'Prefix', 'backend'], ['/', 'Prefix', 'frontend']]);
+    expect(ing.spec.rules[0].http.paths.map(route)).toEqual([
+      ['/api', 'Prefix', 'backend'],
+      ['/', 'Prefix', 'frontend'],
+    ]);
   });
 
   it('makes autoscaling/v2 HPAs from the config, none for a switched-off component', () => {
@@ -74,8 +87,9 @@ describe('app manifests', () => {
 
   it('requires apps.<name>.image when there is no registry, naming the key', () => {
     const config = makeConfig({ target: 'existing' });
-    expect(() => imageFor(config, 'frontend', undefined))
-      .toThrow(/apps\.frontend\.image is not set/);
+    expect(() => imageFor(config, 'frontend', undefined)).toThrow(
+      /apps\.frontend\.image is not set/,
+    );
     const set = makeConfig({
       target: 'existing',
       apps: { frontend: { image: 'ghcr.io/me/fe', tag: 'v1' } },
@@ -96,7 +110,8 @@ describe('app manifests', () => {
       'infrastructure/k8s/apps/backend/hpa.yaml',
       'infrastructure/k8s/apps/ingress.yaml',
     ]);
-    expect(files[0]?.content)
-      .toContain('image: REGISTRY_HOST/REGISTRY_NAMESPACE/todo-frontend:latest');
+    expect(files[0]?.content).toContain(
+      'image: REGISTRY_HOST/REGISTRY_NAMESPACE/todo-frontend:latest',
+    );
   });
 });

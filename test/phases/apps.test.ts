@@ -11,7 +11,12 @@ import { ingressPhase } from '../../src/phases/ingress.js';
 import { appsPhase } from '../../src/phases/apps.js';
 import { appPods, sidecarState } from '../../src/manifests/apps/verify.js';
 import {
-  harness, isolatedNamespaces, makeConfig, SIMULATOR_CHART, startAppServer, useCachedHelm,
+  harness,
+  isolatedNamespaces,
+  makeConfig,
+  SIMULATOR_CHART,
+  startAppServer,
+  useCachedHelm,
   type Harness,
 } from './apps-harness.js';
 import { startInjectorSimulator } from './apps-sidecar-injector-simulator.ts';
@@ -50,7 +55,7 @@ beforeAll(async () => {
   lb = await startLbSimulator({
     kubeconfigPath: cluster.kubeconfigPath,
     addressFor: (svc) =>
-      (String(svc.metadata.namespace).startsWith(PREFIX) ? '127.0.0.1' : undefined),
+      String(svc.metadata.namespace).startsWith(PREFIX) ? '127.0.0.1' : undefined,
     log: () => undefined,
   });
   app = await startAppServer({ '/': 200, '/api': 200 });
@@ -63,8 +68,7 @@ afterAll(async () => {
   await app?.stop();
   for (const ns of [`${PREFIX}-ing`, `${PREFIX}p-ing`, `${PREFIX}f-ing`]) {
     const kubeconfig = cluster.kubeconfigPath;
-    await helmUninstall({ release: 'nginx-ingress', namespace: ns, kubeconfig })
-      .catch(() => false);
+    await helmUninstall({ release: 'nginx-ingress', namespace: ns, kubeconfig }).catch(() => false);
   }
   delete process.env[ENV];
   clearSecretsForTests();
@@ -85,11 +89,19 @@ describe('phase apps', () => {
       daprSidecars: false,
     });
     expect(app.hits).toEqual(expect.arrayContaining(['/', '/api']));
-    const ing = await kube.get({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: 'todo',
-      namespace: `${PREFIX}-app` });
+    const ing = await kube.get({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      name: 'todo',
+      namespace: `${PREFIX}-app`,
+    });
     expect((ing?.spec as any).ingressClassName).toBe(`${PREFIX}-nginx`);
-    const hpa = await kube.get({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler',
-      name: 'backend', namespace: `${PREFIX}-app` });
+    const hpa = await kube.get({
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      name: 'backend',
+      namespace: `${PREFIX}-app`,
+    });
     expect((hpa?.spec as any).maxReplicas).toBe(3);
     expect(await appsPhase.checkpoint(h.context(appsPhase))).toMatchObject({ ok: true });
   });
@@ -106,7 +118,10 @@ describe('phase apps', () => {
     const { appObjects } = await import('../../src/phases/apps.js');
     const registry = { imagePrefix: 'fra.ocir.io/ns', pullSecretName: 'ocir-pull' };
     const objs = appObjects(h.config, registry);
-    const [res] = await kube.apply(objs.filter((o) => o.kind === 'Deployment'), { dryRun: true });
+    const [res] = await kube.apply(
+      objs.filter((o) => o.kind === 'Deployment'),
+      { dryRun: true },
+    );
     expect(res?.action).toBe('configured');
   });
 
@@ -151,16 +166,18 @@ describe('phase apps', () => {
     const hf = harness(cfg, cluster.kubeconfigPath);
     const raw = cluster.client();
     // New pods go to the simulated node whose kubelet cannot pull the backend's image.
-    const pull = await startPullFailureNode(raw, 'a1-pull-failure-sim',
-      (image) => image.endsWith(':does-not-exist'));
+    const pull = await startPullFailureNode(raw, 'a1-pull-failure-sim', (image) =>
+      image.endsWith(':does-not-exist'),
+    );
     for (const node of cluster.nodeNames) await setCordoned(raw, node, true);
     try {
       const summary = await hf.run(ALL, ['base', 'ingress', 'apps']);
       const failure = summary.failed.find((f) => f.phase === 'apps');
       expect(failure?.error.exitCode).toBe(4);
       expect(failure?.error.message).toMatch(/backend/);
-      expect(`${failure?.error.message}\n${failure?.error.details.join('\n')}`)
-        .toMatch(/ImagePullBackOff/);
+      expect(`${failure?.error.message}\n${failure?.error.details.join('\n')}`).toMatch(
+        /ImagePullBackOff/,
+      );
       expect(failure?.error.hint).toMatch(/apps\.<component>\.image/);
     } finally {
       for (const node of cluster.nodeNames) await setCordoned(raw, node, false);
@@ -173,7 +190,8 @@ describe('phase apps', () => {
     const cfg = appConfig(`${PREFIX}f`, {
       rolloutTimeoutSeconds: 8,
       backend: {
-        image: 'ghcr.io/example/todo-backend', tag: '1.0.0',
+        image: 'ghcr.io/example/todo-backend',
+        tag: '1.0.0',
         resources: {
           requests: { cpu: '3', memory: '256Mi' },
           limits: { cpu: '3', memory: '512Mi' },
@@ -192,8 +210,9 @@ describe('phase apps', () => {
       const summary = await hf.run(ALL, ['base', 'ingress', 'apps']);
       const failure = summary.failed.find((f) => f.phase === 'apps');
       expect(failure?.error.exitCode).toBe(4);
-      expect(`${failure?.error.message}\n${failure?.error.details.join('\n')}`)
-        .toMatch(/Insufficient cpu/);
+      expect(`${failure?.error.message}\n${failure?.error.details.join('\n')}`).toMatch(
+        /Insufficient cpu/,
+      );
     } finally {
       hf.cleanup();
     }

@@ -18,11 +18,16 @@ describe('base manifests', () => {
   it('labels every namespace with an enforced Pod Security level, restricted for the app', () => {
     const ns = namespaceObjects(config);
     expect(ns.map((n) => n.metadata.name)).toEqual([
-      'todo-app', 'ingress', 'kafka', 'dapr-system', 'monitoring',
+      'todo-app',
+      'ingress',
+      'kafka',
+      'dapr-system',
+      'monitoring',
     ]);
     const level = (name: string) =>
-      ns.find((n) => n.metadata.name === name)
-        ?.metadata.labels?.['pod-security.kubernetes.io/enforce'];
+      ns.find((n) => n.metadata.name === name)?.metadata.labels?.[
+        'pod-security.kubernetes.io/enforce'
+      ];
     expect(level('todo-app')).toBe('restricted');
     expect(level('ingress')).toBe('restricted');
     expect(level('monitoring')).toBe('restricted');
@@ -58,8 +63,15 @@ describe('base manifests', () => {
     const needs = appNamespaceNeeds(config);
     expect(needs.reduce((a, n) => a + n.requestsCpu, 0)).toBe(750);
     const small = makeConfig({
-      apps: { quotas: { app: { requests: { cpu: '500m', memory: '2Gi' },
-        limits: { cpu: '4', memory: '4Gi' }, pods: 16 } } },
+      apps: {
+        quotas: {
+          app: {
+            requests: { cpu: '500m', memory: '2Gi' },
+            limits: { cpu: '4', memory: '4Gi' },
+            pods: 16,
+          },
+        },
+      },
     });
     expect(() => checkAppQuota(small)).toThrow(/quota cannot hold the app/);
     try {
@@ -73,7 +85,8 @@ describe('base manifests', () => {
 
   it('exports the deployer rules as data with no secret, RBAC or create/delete access', () => {
     const all = DEPLOYER_RULES.flatMap((r) =>
-      r.resources.flatMap((res) => r.verbs.map((v) => `${r.apiGroups[0]}/${res}:${v}`)));
+      r.resources.flatMap((res) => r.verbs.map((v) => `${r.apiGroups[0]}/${res}:${v}`)),
+    );
     expect(all).toContain('apps/deployments:patch');
     expect(all).toContain('/configmaps:update');
     expect(all.some((p) => p.includes('secrets'))).toBe(false);

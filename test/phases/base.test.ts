@@ -33,15 +33,17 @@ const restrictedPod = (name: string, extra: Record<string, unknown> = {}): KubeO
       runAsUser: 10001,
       seccompProfile: { type: 'RuntimeDefault' },
     },
-    containers: [{
-      name: 'c',
-      image: 'registry.example/probe:1',
-      securityContext: {
-        allowPrivilegeEscalation: false,
-        capabilities: { drop: ['ALL'] },
+    containers: [
+      {
+        name: 'c',
+        image: 'registry.example/probe:1',
+        securityContext: {
+          allowPrivilegeEscalation: false,
+          capabilities: { drop: ['ALL'] },
+        },
+        ...extra,
       },
-      ...extra,
-    }],
+    ],
   },
 });
 
@@ -95,7 +97,8 @@ describe('phase base on the control plane', () => {
     const pod = await kube.get(ref);
     const c = (pod?.spec as any).containers[0];
     expect(c.resources).toEqual({
-      requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' },
+      requests: { cpu: '50m', memory: '64Mi' },
+      limits: { cpu: '200m', memory: '256Mi' },
     });
     const big = restrictedPod('over-quota', {
       resources: {
@@ -103,21 +106,29 @@ describe('phase base on the control plane', () => {
         limits: { cpu: '2', memory: '128Mi' },
       },
     });
-    await expect(kube.apply([big]))
-      .rejects.toThrow(/exceeded quota: platform-quota.*requests\.cpu/);
+    await expect(kube.apply([big])).rejects.toThrow(
+      /exceeded quota: platform-quota.*requests\.cpu/,
+    );
     await kube.delete(ref);
   });
 
   it('gives the CI/CD ServiceAccount exactly the deployer permissions', async () => {
     const asUser = ciUserName(config);
     const can = (
-      verb: string, resource: string, group = '', namespace = APP, subresource?: string,
-    ) =>
-      kube.canI({ verb, resource, group, namespace, subresource, asUser });
+      verb: string,
+      resource: string,
+      group = '',
+      namespace = APP,
+      subresource?: string,
+    ) => kube.canI({ verb, resource, group, namespace, subresource, asUser });
     const allowed: Array<[string, string, string?]> = [
-      ['patch', 'deployments', 'apps'], ['update', 'deployments', 'apps'],
-      ['watch', 'deployments', 'apps'], ['list', 'replicasets', 'apps'],
-      ['patch', 'services'], ['update', 'configmaps'], ['get', 'pods'],
+      ['patch', 'deployments', 'apps'],
+      ['update', 'deployments', 'apps'],
+      ['watch', 'deployments', 'apps'],
+      ['list', 'replicasets', 'apps'],
+      ['patch', 'services'],
+      ['update', 'configmaps'],
+      ['get', 'pods'],
       ['patch', 'ingresses', 'networking.k8s.io'],
       ['patch', 'horizontalpodautoscalers', 'autoscaling'],
     ];
@@ -125,8 +136,10 @@ describe('phase base on the control plane', () => {
       expect(await can(verb, resource, group), `${verb} ${resource}`).toBe(true);
     }
     const denied: Array<[string, string, string, string]> = [
-      ['get', 'secrets', '', APP], ['list', 'secrets', '', APP],
-      ['create', 'deployments', 'apps', APP], ['delete', 'deployments', 'apps', APP],
+      ['get', 'secrets', '', APP],
+      ['list', 'secrets', '', APP],
+      ['create', 'deployments', 'apps', APP],
+      ['delete', 'deployments', 'apps', APP],
       ['create', 'pods', '', APP],
       ['patch', 'deployments', 'apps', config.kafka.namespace],
       ['list', 'pods', '', config.kafka.namespace],
@@ -140,8 +153,7 @@ describe('phase base on the control plane', () => {
     ];
     for (const [verb, resource, group, namespace] of denied) {
       const what = `${verb} ${resource} in ${namespace}`;
-      expect(await can(verb, resource, group, namespace || undefined), what)
-        .toBe(false);
+      expect(await can(verb, resource, group, namespace || undefined), what).toBe(false);
     }
     expect(await can('create', 'pods', '', APP, 'exec')).toBe(false);
   });
@@ -160,8 +172,11 @@ describe('phase base on the control plane', () => {
 
   it('never lets the secret value reach the logs (-vv), the journal or rendered files', () => {
     const b64 = Buffer.from(SECRET).toString('base64');
-    const everything = [h.lines.join('\n'), h.journalText(),
-      ...basePhase.render!(config).map((f) => f.content)].join('\n');
+    const everything = [
+      h.lines.join('\n'),
+      h.journalText(),
+      ...basePhase.render!(config).map((f) => f.content),
+    ].join('\n');
     expect(h.lines.length).toBeGreaterThan(10); // debug lines were produced and checked
     expect(everything).not.toContain(SECRET);
     expect(everything).not.toContain(b64);

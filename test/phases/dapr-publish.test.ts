@@ -12,8 +12,10 @@ import { configSchema } from '../../src/config/schema.js';
 import { createKube } from '../../src/kube/index.js';
 import type { Kube } from '../../src/kube/types.js';
 import { DAPR_HTTP_PORT, provePublish } from '../../src/manifests/dapr/publish.js';
-import { startSidecarApiSimulator, type SidecarApiSimulator } from
-  './dapr-sidecar-api-simulator.ts';
+import {
+  startSidecarApiSimulator,
+  type SidecarApiSimulator,
+} from './dapr-sidecar-api-simulator.ts';
 
 const cluster = useCluster();
 const NS = 'evp-kafka';
@@ -40,8 +42,10 @@ beforeAll(async () => {
   real = await createKube({ kubeconfigPath: cluster.kubeconfigPath });
   sidecar = await startSidecarApiSimulator(['pubsub']);
   await cluster.client().request('POST', '/api/v1/namespaces', { metadata: { name: NS } });
-  void cluster.client().watch(`/apis/batch/v1/namespaces/${NS}/jobs?watch=1`,
-    (e) => jobs.push(e), stopWatch.signal).catch(() => undefined);
+  void cluster
+    .client()
+    .watch(`/apis/batch/v1/namespaces/${NS}/jobs?watch=1`, (e) => jobs.push(e), stopWatch.signal)
+    .catch(() => undefined);
 });
 
 afterAll(async () => {
@@ -56,12 +60,15 @@ describe('publish through the backend sidecar, then find the event on Kafka', ()
     const noForward = Object.create(real) as Kube;
     Object.defineProperty(noForward, 'portForward', { value: undefined });
     const proof = await provePublish(noForward, config, 'backend-1', 'task-events', opts);
-    expect(proof).toEqual({ verified: false, topic: 'task-events',
-      reason: 'this Kubernetes client cannot port-forward' });
+    expect(proof).toEqual({
+      verified: false,
+      topic: 'task-events',
+      reason: 'this Kubernetes client cannot port-forward',
+    });
     expect(sidecar.published).toEqual([]);
   });
 
-  it('says it did not verify, with the API server\'s reason, when the forward fails', async () => {
+  it("says it did not verify, with the API server's reason, when the forward fails", async () => {
     // The real client's port-forward to a pod that does not exist is refused up front.
     const proof = await provePublish(real, config, 'backend-1', 'task-events', opts);
     expect(proof).toMatchObject({ verified: false, topic: 'task-events' });
@@ -69,35 +76,55 @@ describe('publish through the backend sidecar, then find the event on Kafka', ()
     expect(sidecar.published).toEqual([]);
   });
 
-  it('publishes a unique event and runs a consume-only probe Job for exactly that id',
-    async () => {
-      const proof = await provePublish(forwardingKube(), config, 'backend-abc', 'task-events',
-        opts);
-      expect(proof.verified).toBe(true);
-      expect(forwards).toEqual([`evp-app/backend-abc:${DAPR_HTTP_PORT}`]);
-      expect(sidecar.published).toEqual([{ pubsub: 'pubsub', topic: 'task-events',
-        body: expect.objectContaining({ id: proof.eventId, type: 'todo-infra.probe' }) }]);
+  it('publishes a unique event and runs a consume-only probe Job for exactly that id', async () => {
+    const proof = await provePublish(forwardingKube(), config, 'backend-abc', 'task-events', opts);
+    expect(proof.verified).toBe(true);
+    expect(forwards).toEqual([`evp-app/backend-abc:${DAPR_HTTP_PORT}`]);
+    expect(sidecar.published).toEqual([
+      {
+        pubsub: 'pubsub',
+        topic: 'task-events',
+        body: expect.objectContaining({ id: proof.eventId, type: 'todo-infra.probe' }),
+      },
+    ]);
 
-      const added = jobs.find((e) => e.type === 'ADDED')!.object;
-      const env = Object.fromEntries(added.spec.template.spec.containers[0].env
-        .map((e: any) => [e.name, e.value]));
-      expect(env).toMatchObject({ MODE: 'consume', TOPIC: 'task-events', MESSAGE: proof.eventId });
-      const name = added.metadata.name;
-      expect(name).toMatch(/^kafka-probe-/);
-      await expect.poll(() => jobs.filter((e) => e.object?.metadata?.name === name)
-        .map((e) => e.type)).toContain('DELETED');
-      expect(jobs.some((e) => e.object?.metadata?.name === name &&
-        e.object?.status?.conditions?.some((c: any) => c.type === 'Complete'))).toBe(true);
-    });
+    const added = jobs.find((e) => e.type === 'ADDED')!.object;
+    const env = Object.fromEntries(
+      added.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]),
+    );
+    expect(env).toMatchObject({ MODE: 'consume', TOPIC: 'task-events', MESSAGE: proof.eventId });
+    const name = added.metadata.name;
+    expect(name).toMatch(/^kafka-probe-/);
+    await expect
+      .poll(() => jobs.filter((e) => e.object?.metadata?.name === name).map((e) => e.type))
+      .toContain('DELETED');
+    expect(
+      jobs.some(
+        (e) =>
+          e.object?.metadata?.name === name &&
+          e.object?.status?.conditions?.some((c: any) => c.type === 'Complete'),
+      ),
+    ).toBe(true);
+  });
 
-  it('reports daprd\'s error when the broker is unreachable, and creates no probe', async () => {
+  it("reports daprd's error when the broker is unreachable, and creates no probe", async () => {
     sidecar.brokerDown = true;
     const before = jobs.length;
     try {
-      const err = await provePublish(forwardingKube(), config, 'backend-abc', 'task-events', opts)
-        .then(() => undefined, (e) => e);
-      expect(err).toMatchObject({ code: 'DAPR_PUBLISH_FAILED',
-        message: 'the sidecar refused the test event: HTTP 500' });
+      const err = await provePublish(
+        forwardingKube(),
+        config,
+        'backend-abc',
+        'task-events',
+        opts,
+      ).then(
+        () => undefined,
+        (e) => e,
+      );
+      expect(err).toMatchObject({
+        code: 'DAPR_PUBLISH_FAILED',
+        message: 'the sidecar refused the test event: HTTP 500',
+      });
       expect(err.details.join('\n')).toContain('ERR_PUBSUB_PUBLISH_MESSAGE');
       expect(jobs.slice(before).filter((e) => e.type === 'ADDED')).toEqual([]);
     } finally {
@@ -105,11 +132,17 @@ describe('publish through the backend sidecar, then find the event on Kafka', ()
     }
   });
 
-  it('reports an unknown pub/sub component by daprd\'s error code', async () => {
-    const other = configSchema.parse({ kafka: { namespace: NS }, apps: { namespace: 'evp-app' },
-      dapr: { pubsubName: 'events' } });
-    await expect(provePublish(forwardingKube(), other, 'backend-abc', 'task-events', opts))
-      .rejects.toMatchObject({ code: 'DAPR_PUBLISH_FAILED',
-        details: [expect.stringContaining('ERR_PUBSUB_NOT_FOUND')] });
+  it("reports an unknown pub/sub component by daprd's error code", async () => {
+    const other = configSchema.parse({
+      kafka: { namespace: NS },
+      apps: { namespace: 'evp-app' },
+      dapr: { pubsubName: 'events' },
+    });
+    await expect(
+      provePublish(forwardingKube(), other, 'backend-abc', 'task-events', opts),
+    ).rejects.toMatchObject({
+      code: 'DAPR_PUBLISH_FAILED',
+      details: [expect.stringContaining('ERR_PUBSUB_NOT_FOUND')],
+    });
   });
 });

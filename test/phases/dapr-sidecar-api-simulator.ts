@@ -19,7 +19,10 @@ export interface SidecarApiSimulator {
 
 export async function startSidecarApiSimulator(components: string[]): Promise<SidecarApiSimulator> {
   const sim: SidecarApiSimulator = {
-    port: 0, published: [], brokerDown: false, stop: async () => undefined,
+    port: 0,
+    published: [],
+    brokerDown: false,
+    stop: async () => undefined,
   };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -33,13 +36,19 @@ export async function startSidecarApiSimulator(components: string[]): Promise<Si
       if (req.method !== 'POST' || !m) return reply(404, { errorCode: 'ERR_NOT_FOUND' });
       const [pubsub, topic] = [decodeURIComponent(m[1]!), decodeURIComponent(m[2]!)];
       if (!components.includes(pubsub)) {
-        return reply(404, { errorCode: 'ERR_PUBSUB_NOT_FOUND',
-          message: `pubsub ${pubsub} not found` });
+        return reply(404, {
+          errorCode: 'ERR_PUBSUB_NOT_FOUND',
+          message: `pubsub ${pubsub} not found`,
+        });
       }
       if (sim.brokerDown) {
-        return reply(500, { errorCode: 'ERR_PUBSUB_PUBLISH_MESSAGE', message: `error when ` +
-          `publish to topic ${topic} in pubsub ${pubsub}: kafka: client has run out of ` +
-          'available brokers to talk to' });
+        return reply(500, {
+          errorCode: 'ERR_PUBSUB_PUBLISH_MESSAGE',
+          message:
+            `error when ` +
+            `publish to topic ${topic} in pubsub ${pubsub}: kafka: client has run out of ` +
+            'available brokers to talk to',
+        });
       }
       sim.published.push({ pubsub, topic, body: JSON.parse(Buffer.concat(chunks).toString()) });
       return reply(204);

@@ -11,8 +11,13 @@ import { daprPhase, type DaprOutputs } from '../../src/phases/dapr.js';
 import { kafkaPhase, type KafkaOutputs } from '../../src/phases/kafka.js';
 import { strimziPhase } from '../../src/phases/strimzi.js';
 import { dbCredentialsSecret } from '../../src/manifests/base/secrets.js';
-import { harness, isolatedNamespaces, makeConfig, useCachedHelm, type Harness } from
-  './apps-harness.ts';
+import {
+  harness,
+  isolatedNamespaces,
+  makeConfig,
+  useCachedHelm,
+  type Harness,
+} from './apps-harness.ts';
 import { startStrimziSimulator, type StrimziSimulator } from './strimzi-operator-simulator.ts';
 
 const cluster = useCluster();
@@ -41,8 +46,10 @@ beforeAll(async () => {
   }
   await kube.apply([dbCredentialsSecret(config, 'postgresql://u:evw-pw@db:5432/todo')]);
   h.pretend('base', {});
-  sim = await startStrimziSimulator({ kubeconfigPath: cluster.kubeconfigPath,
-    namespace: config.kafka.namespace });
+  sim = await startStrimziSimulator({
+    kubeconfigPath: cluster.kubeconfigPath,
+    namespace: config.kafka.namespace,
+  });
 });
 
 afterAll(async () => {
@@ -53,8 +60,10 @@ afterAll(async () => {
 
 describe('Dapr pub/sub wiring to the Strimzi cluster', () => {
   it('resolves brokers to the operator-created bootstrap Service and the secret key', async () => {
-    const summary = await h.run([strimziPhase, kafkaPhase, daprPhase],
-      ['strimzi', 'kafka', 'dapr']);
+    const summary = await h.run(
+      [strimziPhase, kafkaPhase, daprPhase],
+      ['strimzi', 'kafka', 'dapr'],
+    );
     expect(summary.failed).toEqual([]);
     expect([...summary.succeeded].sort()).toEqual(['dapr', 'kafka', 'strimzi']);
     // strimzi and dapr both only need base: the engine started dapr before kafka finished.
@@ -63,24 +72,41 @@ describe('Dapr pub/sub wiring to the Strimzi cluster', () => {
 
     const kafka = h.journal.get('kafka')?.outputs as KafkaOutputs;
     const dapr = h.journal.get('dapr')?.outputs as DaprOutputs;
-    const svc = await kube.get({ apiVersion: 'v1', kind: 'Service',
-      name: 'todo-kafka-kafka-bootstrap', namespace: config.kafka.namespace });
-    expect(svc?.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'Kafka',
-      name: 'todo-kafka' })]);
+    const svc = await kube.get({
+      apiVersion: 'v1',
+      kind: 'Service',
+      name: 'todo-kafka-kafka-bootstrap',
+      namespace: config.kafka.namespace,
+    });
+    expect(svc?.metadata.ownerReferences).toEqual([
+      expect.objectContaining({ kind: 'Kafka', name: 'todo-kafka' }),
+    ]);
     const wiring = dapr.wiring;
     // dapr may have checked before the Service existed (it ran concurrently); the checkpoint
     // and a re-run see the final state.
     const rerun = await h.run([daprPhase], ['dapr'], true);
     expect(rerun.failed).toEqual([]);
     const after = (h.journal.get('dapr')?.outputs as DaprOutputs).wiring;
-    expect(after.brokers).toEqual({ value: kafka.bootstrap, service: 'todo-kafka-kafka-bootstrap',
-      namespace: config.kafka.namespace, exists: true });
-    expect(after.secret).toEqual({ name: 'db-credentials', key: 'connection-string',
-      exists: true, hasKey: true });
+    expect(after.brokers).toEqual({
+      value: kafka.bootstrap,
+      service: 'todo-kafka-kafka-bootstrap',
+      namespace: config.kafka.namespace,
+      exists: true,
+    });
+    expect(after.secret).toEqual({
+      name: 'db-credentials',
+      key: 'connection-string',
+      exists: true,
+      hasKey: true,
+    });
     expect(wiring.secret.hasKey).toBe(true);
     // The Kafka's own status names the same address the component uses.
-    const k = await kube.get({ apiVersion: 'kafka.strimzi.io/v1', kind: 'Kafka', name: 'todo-kafka',
-      namespace: config.kafka.namespace });
+    const k = await kube.get({
+      apiVersion: 'kafka.strimzi.io/v1',
+      kind: 'Kafka',
+      name: 'todo-kafka',
+      namespace: config.kafka.namespace,
+    });
     const plain = (k!.status as any).listeners.find((l: any) => l.name === 'plain');
     expect(plain.bootstrapServers).toBe(kafka.bootstrap);
   });

@@ -9,27 +9,42 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../src/kube/types.js';
 import {
-  apiServerRule, networkPolicies, POLICY_TARGETS,
+  apiServerRule,
+  networkPolicies,
+  POLICY_TARGETS,
 } from '../../src/manifests/hardening/network-policies.js';
 import { checkPolicies, matchesSelector } from '../../src/manifests/hardening/policy-check.js';
 import { workloadsOf } from '../../src/manifests/hardening/rbac-audit.js';
 import {
-  looksLikeCredentialKey, scanConfigMaps, secretValues,
+  looksLikeCredentialKey,
+  scanConfigMaps,
+  secretValues,
 } from '../../src/manifests/hardening/secret-scan.js';
 import {
-  checkTls, missingAnnotations, securityHeaderAnnotations,
+  checkTls,
+  missingAnnotations,
+  securityHeaderAnnotations,
 } from '../../src/manifests/hardening/tls.js';
 import { hardeningPhase } from '../../src/phases/hardening.js';
 import { makeConfig } from './apps-harness.js';
 
 const config = makeConfig({});
 
-const pod = (name: string, labels: Record<string, string>): KubeObject =>
-  ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'todo-app', labels } });
-const appPod = (name: string, component: string) => pod(name, {
-  'app.kubernetes.io/part-of': 'todo', 'app.kubernetes.io/name': component });
-const ns = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace',
-  metadata: { name, labels: { 'kubernetes.io/metadata.name': name } } });
+const pod = (name: string, labels: Record<string, string>): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: 'todo-app', labels },
+});
+const appPod = (name: string, component: string) =>
+  pod(name, {
+    'app.kubernetes.io/part-of': 'todo',
+    'app.kubernetes.io/name': component,
+  });
+const ns = (name: string): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Namespace',
+  metadata: { name, labels: { 'kubernetes.io/metadata.name': name } },
+});
 const NAMESPACES = ['kube-system', 'ingress', 'kafka', 'dapr-system', 'todo-app'].map(ns);
 
 describe('label selectors', () => {
@@ -46,8 +61,9 @@ describe('label selectors', () => {
     expect(expr('NotIn', ['3'])).toBe(true);
     expect(expr('Exists')).toBe(true);
     expect(expr('DoesNotExist')).toBe(false);
-    expect(matchesSelector({ matchExpressions: [{ key: 'c', operator: 'NotIn', values: ['x'] }] },
-      l)).toBe(true);
+    expect(
+      matchesSelector({ matchExpressions: [{ key: 'c', operator: 'NotIn', values: ['x'] }] }, l),
+    ).toBe(true);
   });
 });
 
@@ -66,28 +82,47 @@ describe('network policies', () => {
     expect(ports(byName('allow-dns').egress[0])).toEqual(['UDP/53', 'TCP/53']);
     expect(ports(byName('allow-ingress-to-frontend').ingress[0])).toEqual(['TCP/3000']);
     expect(byName('allow-ingress-to-frontend').ingress[0].from).toEqual([
-      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress' } } }]);
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress' } } },
+    ]);
     expect(ports(byName('allow-ingress-to-backend').ingress[0])).toEqual(['TCP/8000']);
-    expect(ports(byName('allow-dapr').egress[0])).toEqual(['TCP/50001', 'TCP/6500', 'TCP/50005',
-      'TCP/50006']);
+    expect(ports(byName('allow-dapr').egress[0])).toEqual([
+      'TCP/50001',
+      'TCP/6500',
+      'TCP/50005',
+      'TCP/50006',
+    ]);
     expect(ports(byName('allow-dapr').ingress[0])).toEqual(['TCP/50002']);
     expect(ports(byName('allow-kafka').egress[0])).toEqual(['TCP/9092', 'TCP/9093']);
     expect(ports(byName('allow-database').egress[0])).toEqual(['TCP/5432']);
   });
 
   it('narrow the API server rule to the live endpoints when known', () => {
-    expect(apiServerRule(config, [])).toEqual({ to: [{ ipBlock: { cidr: '10.0.0.0/16' } }],
-      ports: [{ protocol: 'TCP', port: 6443 }] });
-    expect(apiServerRule(config, [{ ip: '10.0.2.5', port: 6443 }, { ip: 'fd00::5', port: 6443 },
-      { ip: '10.0.2.5', port: 12250 }])).toEqual({
+    expect(apiServerRule(config, [])).toEqual({
+      to: [{ ipBlock: { cidr: '10.0.0.0/16' } }],
+      ports: [{ protocol: 'TCP', port: 6443 }],
+    });
+    expect(
+      apiServerRule(config, [
+        { ip: '10.0.2.5', port: 6443 },
+        { ip: 'fd00::5', port: 6443 },
+        { ip: '10.0.2.5', port: 12250 },
+      ]),
+    ).toEqual({
       to: [{ ipBlock: { cidr: '10.0.2.5/32' } }, { ipBlock: { cidr: 'fd00::5/128' } }],
-      ports: [{ protocol: 'TCP', port: 6443 }, { protocol: 'TCP', port: 12250 }],
+      ports: [
+        { protocol: 'TCP', port: 6443 },
+        { protocol: 'TCP', port: 12250 },
+      ],
     });
   });
 
   it('select the intended live pods, and a broken selector is named', () => {
-    const pods = [appPod('frontend-1', 'frontend'), appPod('backend-1', 'backend'),
-      appPod('audit-worker-1', 'audit-worker'), pod('debug', { run: 'debug' })];
+    const pods = [
+      appPod('frontend-1', 'frontend'),
+      appPod('backend-1', 'backend'),
+      appPod('audit-worker-1', 'audit-worker'),
+      pod('debug', { run: 'debug' }),
+    ];
     const ok = checkPolicies(policies, pods, NAMESPACES);
     expect(ok.problems).toEqual([]);
     expect(ok.selected['allow-ingress-to-backend']).toEqual(['backend-1']);
@@ -109,20 +144,33 @@ describe('network policies', () => {
 });
 
 describe('workload identities', () => {
-  const dep = (name: string, spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'apps/v1',
-    kind: 'Deployment', metadata: { name }, spec: { template: { spec } } });
+  const dep = (name: string, spec: Record<string, unknown>): KubeObject => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name },
+    spec: { template: { spec } },
+  });
   it('resolve the ServiceAccount and whether a token is mounted', () => {
     const sas: KubeObject[] = [
-      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'backend' },
-        automountServiceAccountToken: false },
+      {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: 'backend' },
+        automountServiceAccountToken: false,
+      },
       { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } },
     ];
-    expect(workloadsOf([
-      dep('backend', { serviceAccountName: 'backend' }),
-      dep('frontend', { serviceAccountName: 'frontend', automountServiceAccountToken: false }),
-      dep('tool', {}),
-      dep('override', { serviceAccountName: 'backend', automountServiceAccountToken: true }),
-    ], sas)).toEqual([
+    expect(
+      workloadsOf(
+        [
+          dep('backend', { serviceAccountName: 'backend' }),
+          dep('frontend', { serviceAccountName: 'frontend', automountServiceAccountToken: false }),
+          dep('tool', {}),
+          dep('override', { serviceAccountName: 'backend', automountServiceAccountToken: true }),
+        ],
+        sas,
+      ),
+    ).toEqual([
       { deployment: 'backend', serviceAccount: 'backend', automountOff: true },
       { deployment: 'frontend', serviceAccount: 'frontend', automountOff: true },
       { deployment: 'override', serviceAccount: 'backend', automountOff: false },
@@ -133,21 +181,46 @@ describe('workload identities', () => {
 
 describe('ConfigMap secret scan', () => {
   const secrets = secretValues([
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db-credentials' },
-      data: { 'connection-string':
-        Buffer.from('postgresql://u:pw-1234567@h/db').toString('base64') } },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'db-credentials' },
+      data: {
+        'connection-string': Buffer.from('postgresql://u:pw-1234567@h/db').toString('base64'),
+      },
+    },
     // The public parts of a token Secret equal kube-root-ca.crt's content: never a finding.
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'ci-token' },
-      data: { 'ca.crt': Buffer.from('-----BEGIN CERTIFICATE-----abc').toString('base64'),
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'ci-token' },
+      data: {
+        'ca.crt': Buffer.from('-----BEGIN CERTIFICATE-----abc').toString('base64'),
         namespace: Buffer.from('todo-app').toString('base64'),
-        token: Buffer.from('eyJhbGciOiJSUzI1NiJ9.payload.sig').toString('base64') } },
+        token: Buffer.from('eyJhbGciOiJSUzI1NiJ9.payload.sig').toString('base64'),
+      },
+    },
   ]);
-  const cm = (name: string, data: Record<string, string>): KubeObject =>
-    ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
+  const cm = (name: string, data: Record<string, string>): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name },
+    data,
+  });
 
   it('names credential-like keys in any casing', () => {
-    for (const k of ['password', 'DB_PASSWORD', 'dbPassword', 'apiKey', 'API_KEY', 'client-secret',
-      'connectionString', 'AUTH_TOKEN', 'dsn', 'private.key']) {
+    for (const k of [
+      'password',
+      'DB_PASSWORD',
+      'dbPassword',
+      'apiKey',
+      'API_KEY',
+      'client-secret',
+      'connectionString',
+      'AUTH_TOKEN',
+      'dsn',
+      'private.key',
+    ]) {
       expect(looksLikeCredentialKey(k), k).toBe(true);
     }
     for (const k of ['LOG_LEVEL', 'ca.crt', 'tokenizer-mode', 'keyboard', 'PORT']) {
@@ -156,16 +229,26 @@ describe('ConfigMap secret scan', () => {
   });
 
   it('finds secret values, credential keys, URLs with passwords and private keys', () => {
-    const leaks = scanConfigMaps([
-      cm('kube-root-ca.crt', { 'ca.crt': '-----BEGIN CERTIFICATE-----abc' }),
-      cm('settings', { LOG_LEVEL: 'info', url: 'see postgresql://u:pw-1234567@h/db here' }),
-      cm('ci', { copy: 'eyJhbGciOiJSUzI1NiJ9.payload.sig' }),
-      cm('other', { REDIS: 'redis://:hunter22@cache:6379', tls: '-----BEGIN EC PRIVATE KEY-----' }),
-      cm('registered', { note: 'value prompt-secret-xyz' }),
-    ], secrets, (t) => t.includes('prompt-secret-xyz'));
+    const leaks = scanConfigMaps(
+      [
+        cm('kube-root-ca.crt', { 'ca.crt': '-----BEGIN CERTIFICATE-----abc' }),
+        cm('settings', { LOG_LEVEL: 'info', url: 'see postgresql://u:pw-1234567@h/db here' }),
+        cm('ci', { copy: 'eyJhbGciOiJSUzI1NiJ9.payload.sig' }),
+        cm('other', {
+          REDIS: 'redis://:hunter22@cache:6379',
+          tls: '-----BEGIN EC PRIVATE KEY-----',
+        }),
+        cm('registered', { note: 'value prompt-secret-xyz' }),
+      ],
+      secrets,
+      (t) => t.includes('prompt-secret-xyz'),
+    );
     expect(leaks).toEqual([
-      { configMap: 'settings', key: 'url',
-        reason: 'contains the value of Secret db-credentials key connection-string' },
+      {
+        configMap: 'settings',
+        key: 'url',
+        reason: 'contains the value of Secret db-credentials key connection-string',
+      },
       { configMap: 'settings', key: 'url', reason: 'holds a URL with a password in it' },
       { configMap: 'ci', key: 'copy', reason: 'contains the value of Secret ci-token key token' },
       { configMap: 'other', key: 'REDIS', reason: 'holds a URL with a password in it' },
@@ -179,10 +262,29 @@ describe('ConfigMap secret scan', () => {
 function pem(host: string, days: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'todo-infra-tls-unit-'));
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt',
-      'ec_paramgen_curve:prime256v1', '-nodes', '-days', String(days), '-subj', `/CN=${host}`,
-      '-addext', `subjectAltName=DNS:${host}`, '-keyout', join(dir, 'k'), '-out', join(dir, 'c')],
-    { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        String(days),
+        '-subj',
+        `/CN=${host}`,
+        '-addext',
+        `subjectAltName=DNS:${host}`,
+        '-keyout',
+        join(dir, 'k'),
+        '-out',
+        join(dir, 'c'),
+      ],
+      { stdio: 'ignore' },
+    );
     return readFileSync(join(dir, 'c'), 'utf8');
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -191,28 +293,39 @@ function pem(host: string, days: number): string {
 
 describe('TLS and headers', () => {
   const tlsConfig = makeConfig({ ingress: { host: 'todo.example.test', tls: { enabled: true } } });
-  const ingress: KubeObject = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress',
+  const ingress: KubeObject = {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
     metadata: { name: 'todo' },
-    spec: { tls: [{ hosts: ['todo.example.test'], secretName: 'todo-tls' }] } };
+    spec: { tls: [{ hosts: ['todo.example.test'], secretName: 'todo-tls' }] },
+  };
   const secret = (crt: string, extra: Record<string, unknown> = {}): KubeObject => ({
-    apiVersion: 'v1', kind: 'Secret', metadata: { name: 'todo-tls' }, type: 'kubernetes.io/tls',
-    data: { 'tls.crt': Buffer.from(crt).toString('base64'), 'tls.key': 'a2V5' }, ...extra });
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'todo-tls' },
+    type: 'kubernetes.io/tls',
+    data: { 'tls.crt': Buffer.from(crt).toString('base64'), 'tls.key': 'a2V5' },
+    ...extra,
+  });
 
   it('accept a valid certificate for the host and name every other problem', () => {
     const good = pem('todo.example.test', 30);
     expect(checkTls(tlsConfig, secret(good), ingress).problems).toEqual([]);
     const later = new Date(Date.now() + 60 * 86_400_000);
-    expect(checkTls(tlsConfig, secret(good), ingress, later).problems[0])
-      .toMatch(/^the certificate in Secret todo-app\/todo-tls expired on /);
-    expect(checkTls(tlsConfig, secret(pem('else.example.test', 30)), ingress).problems[0])
-      .toMatch(/does not cover todo.example.test \(subject CN=else.example.test\)/);
-    expect(checkTls(tlsConfig, secret(good, { type: 'Opaque', data: {} }), undefined).problems)
-      .toEqual([
-        'Secret todo-app/todo-tls has type Opaque, not kubernetes.io/tls',
-        'Secret todo-app/todo-tls has no tls.key',
-        'Secret todo-app/todo-tls has no tls.crt',
-        'the app Ingress does not exist (run `todo-infra phase apps`)',
-      ]);
+    expect(checkTls(tlsConfig, secret(good), ingress, later).problems[0]).toMatch(
+      /^the certificate in Secret todo-app\/todo-tls expired on /,
+    );
+    expect(checkTls(tlsConfig, secret(pem('else.example.test', 30)), ingress).problems[0]).toMatch(
+      /does not cover todo.example.test \(subject CN=else.example.test\)/,
+    );
+    expect(
+      checkTls(tlsConfig, secret(good, { type: 'Opaque', data: {} }), undefined).problems,
+    ).toEqual([
+      'Secret todo-app/todo-tls has type Opaque, not kubernetes.io/tls',
+      'Secret todo-app/todo-tls has no tls.key',
+      'Secret todo-app/todo-tls has no tls.crt',
+      'the app Ingress does not exist (run `todo-infra phase apps`)',
+    ]);
     expect(checkTls(tlsConfig, undefined, { ...ingress, spec: {} }).problems).toEqual([
       expect.stringMatching(/^Secret todo-app\/todo-tls does not exist/),
       'Ingress todo-app/todo has no tls entry for todo.example.test with secret todo-tls',
@@ -222,8 +335,11 @@ describe('TLS and headers', () => {
   it('ask for HSTS only with TLS, never for snippets', () => {
     expect(securityHeaderAnnotations(config)).toEqual({ 'nginx.org/server-tokens': 'False' });
     expect(securityHeaderAnnotations(tlsConfig)).toEqual({
-      'nginx.org/server-tokens': 'False', 'nginx.org/hsts': 'True',
-      'nginx.org/hsts-max-age': '31536000', 'nginx.org/hsts-include-subdomains': 'False' });
+      'nginx.org/server-tokens': 'False',
+      'nginx.org/hsts': 'True',
+      'nginx.org/hsts-max-age': '31536000',
+      'nginx.org/hsts-include-subdomains': 'False',
+    });
     const off = makeConfig({ hardening: { securityHeaders: false } });
     expect(securityHeaderAnnotations(off)).toEqual({});
     expect(missingAnnotations(tlsConfig, ingress)).toHaveLength(4);
@@ -241,9 +357,16 @@ describe('hardening render', () => {
     const docs = parseAllDocuments(files[0]!.content).map((d) => d.toJS());
     expect(docs).toEqual(networkPolicies(config));
     const readme = files[1]!.content;
-    for (const text of ['flannel', 'Calico', 'wget', 'kubectl auth can-i get secrets -n todo-app',
-      '--as=system:serviceaccount:todo-app:backend', 'kubectl create secret tls todo-tls',
-      'nginx.org/hsts', 'Enforcement needs a CNI']) {
+    for (const text of [
+      'flannel',
+      'Calico',
+      'wget',
+      'kubectl auth can-i get secrets -n todo-app',
+      '--as=system:serviceaccount:todo-app:backend',
+      'kubectl create secret tls todo-tls',
+      'nginx.org/hsts',
+      'Enforcement needs a CNI',
+    ]) {
       expect(readme).toContain(text);
     }
     expect(hardeningPhase.render!(config)).toEqual(files);
@@ -251,7 +374,8 @@ describe('hardening render', () => {
       for (const line of f.content.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
     }
     const off = makeConfig({ hardening: { networkPolicies: false } });
-    expect(hardeningPhase.render!(off).map((f) => f.path))
-      .toEqual(['infrastructure/k8s/security/README.md']);
+    expect(hardeningPhase.render!(off).map((f) => f.path)).toEqual([
+      'infrastructure/k8s/security/README.md',
+    ]);
   });
 });

@@ -22,7 +22,12 @@ import { workerObjects } from '../../src/phases/workers.js';
 import { networkPolicies, POLICY_TARGETS } from '../../src/manifests/hardening/network-policies.js';
 import { securityHeaderAnnotations } from '../../src/manifests/hardening/tls.js';
 import {
-  harness, isolatedNamespaces, makeConfig, SIMULATOR_CHART, startAppServer, useCachedHelm,
+  harness,
+  isolatedNamespaces,
+  makeConfig,
+  SIMULATOR_CHART,
+  startAppServer,
+  useCachedHelm,
   type Harness,
 } from './apps-harness.js';
 
@@ -46,7 +51,10 @@ function config(extra: { ingress?: object; hardening?: object } = {}): Config {
     charts: { ingress: { ref: SIMULATOR_CHART, version: '2.7.2' } },
     ingress: { namespace: `${PREFIX}-ing`, className: `${PREFIX}-nginx`, ...extra.ingress },
     apps: {
-      namespace: APP, publicUrl: app.url, loadBalancerTimeoutSeconds: 30, rolloutTimeoutSeconds: 60,
+      namespace: APP,
+      publicUrl: app.url,
+      loadBalancerTimeoutSeconds: 30,
+      rolloutTimeoutSeconds: 60,
       frontend: { image: 'ghcr.io/example/todo-frontend', tag: '1.0.0' },
       backend: { image: 'ghcr.io/example/todo-backend', tag: '1.0.0' },
     },
@@ -69,10 +77,29 @@ async function check(c: Config = h.config) {
 function cert(host: string): { crt: string; key: string } {
   const dir = mkdtempSync(join(tmpdir(), 'todo-infra-tls-'));
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt',
-      'ec_paramgen_curve:prime256v1', '-nodes', '-days', '30', '-subj', `/CN=${host}`,
-      '-addext', `subjectAltName=DNS:${host}`, '-keyout', join(dir, 'k'), '-out', join(dir, 'c')],
-    { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '30',
+        '-subj',
+        `/CN=${host}`,
+        '-addext',
+        `subjectAltName=DNS:${host}`,
+        '-keyout',
+        join(dir, 'k'),
+        '-out',
+        join(dir, 'c'),
+      ],
+      { stdio: 'ignore' },
+    );
     return { crt: readFileSync(join(dir, 'c'), 'utf8'), key: readFileSync(join(dir, 'k'), 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -101,8 +128,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await lb?.stop();
   await app?.stop();
-  await helmUninstall({ release: 'nginx-ingress', namespace: `${PREFIX}-ing`,
-    kubeconfig: cluster.kubeconfigPath }).catch(() => false);
+  await helmUninstall({
+    release: 'nginx-ingress',
+    namespace: `${PREFIX}-ing`,
+    kubeconfig: cluster.kubeconfigPath,
+  }).catch(() => false);
   delete process.env[ENV];
   clearSecretsForTests();
   h?.cleanup();
@@ -133,21 +163,25 @@ describe('phase hardening', () => {
     const results = await kube.apply(networkPolicies(h.config));
     expect(results.map((r) => r.action)).toEqual(results.map(() => 'unchanged'));
     // With real endpoints the API-server rule is narrowed; the server accepts that shape too.
-    const narrowed = networkPolicies(h.config, [{ ip: '10.0.2.3', port: 6443 },
-      { ip: 'fd00::3', port: 6443 }]);
+    const narrowed = networkPolicies(h.config, [
+      { ip: '10.0.2.3', port: 6443 },
+      { ip: 'fd00::3', port: 6443 },
+    ]);
     const dry = await kube.apply(narrowed, { dryRun: true });
     expect(dry.find((r) => r.ref.name === 'allow-apiserver')?.action).toBe('configured');
   });
 
   it('fails when a policy misses the pods it is meant for, and a re-run repairs it', async () => {
-    const broken = networkPolicies(h.config)
-      .find((p) => p.metadata.name === 'allow-ingress-to-backend')!;
+    const broken = networkPolicies(h.config).find(
+      (p) => p.metadata.name === 'allow-ingress-to-backend',
+    )!;
     (broken.spec as any).podSelector = { matchLabels: { 'app.kubernetes.io/name': 'backnd' } };
     await kube.apply([broken]);
     const result = await check();
     expect(result.ok).toBe(false);
-    expect(result.detail)
-      .toMatch(/NetworkPolicy allow-ingress-to-backend does not select backend-\S+/);
+    expect(result.detail).toMatch(
+      /NetworkPolicy allow-ingress-to-backend does not select backend-\S+/,
+    );
     const rerun = await h.run(PHASES, ['hardening'], true);
     expect(rerun.succeeded).toEqual(['hardening']);
     expect((await check()).ok).toBe(true);
@@ -155,18 +189,28 @@ describe('phase hardening', () => {
 
   it('catches an over-privileged workload ServiceAccount, directly or via groups', async () => {
     const rb: KubeObject = {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding',
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
       metadata: { name: 'backend-edit', namespace: APP },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' },
       subjects: [{ kind: 'ServiceAccount', name: 'backend', namespace: APP }],
     };
     const crb: KubeObject = {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding',
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
       metadata: { name: `${PREFIX}-all-sa-secrets` },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole',
-        name: 'cluster-admin' },
-      subjects: [{ kind: 'Group', name: `system:serviceaccounts:${APP}`,
-        apiGroup: 'rbac.authorization.k8s.io' }],
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: 'cluster-admin',
+      },
+      subjects: [
+        {
+          kind: 'Group',
+          name: `system:serviceaccounts:${APP}`,
+          apiGroup: 'rbac.authorization.k8s.io',
+        },
+      ],
     };
     await kube.apply([rb]);
     try {
@@ -180,8 +224,12 @@ describe('phase hardening', () => {
       expect(wide.detail).toContain(`ServiceAccount ${APP}/frontend can list secrets cluster-wide`);
       expect(wide.detail).toContain(`ServiceAccount ${APP}/audit-worker can impersonate`);
     } finally {
-      await kube.delete({ apiVersion: rb.apiVersion, kind: rb.kind, name: 'backend-edit',
-        namespace: APP });
+      await kube.delete({
+        apiVersion: rb.apiVersion,
+        kind: rb.kind,
+        name: 'backend-edit',
+        namespace: APP,
+      });
       await kube.delete({ apiVersion: crb.apiVersion, kind: crb.kind, name: crb.metadata.name });
     }
     expect((await check()).ok).toBe(true);
@@ -189,49 +237,76 @@ describe('phase hardening', () => {
 
   it('flags a Deployment on the default ServiceAccount with its token mounted', async () => {
     const dep: KubeObject = {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'debug-tool', namespace: APP },
-      spec: { replicas: 0, selector: { matchLabels: { app: 'debug-tool' } },
-        template: { metadata: { labels: { app: 'debug-tool' } },
-          spec: { containers: [{ name: 'tool', image: 'busybox:1.36' }] } } },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'debug-tool', namespace: APP },
+      spec: {
+        replicas: 0,
+        selector: { matchLabels: { app: 'debug-tool' } },
+        template: {
+          metadata: { labels: { app: 'debug-tool' } },
+          spec: { containers: [{ name: 'tool', image: 'busybox:1.36' }] },
+        },
+      },
     };
     await kube.apply([dep]);
     try {
       const result = await check();
       expect(result.ok).toBe(false);
-      expect(result.detail).toContain('Deployment debug-tool runs as the namespace\'s default ' +
-        'ServiceAccount');
-      expect(result.detail).toContain('Deployment debug-tool mounts the API token of ' +
-        'ServiceAccount default');
+      expect(result.detail).toContain(
+        "Deployment debug-tool runs as the namespace's default " + 'ServiceAccount',
+      );
+      expect(result.detail).toContain(
+        'Deployment debug-tool mounts the API token of ' + 'ServiceAccount default',
+      );
     } finally {
-      await kube.delete({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'debug-tool',
-        namespace: APP }, { wait: true });
+      await kube.delete(
+        { apiVersion: 'apps/v1', kind: 'Deployment', name: 'debug-tool', namespace: APP },
+        { wait: true },
+      );
     }
   });
 
   it('finds a secret planted in a ConfigMap without printing it', async () => {
     const cms: KubeObject[] = [
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app-settings', namespace: APP },
-        data: { LOG_LEVEL: 'info', DATABASE_URL: DB_URL } },
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'client', namespace: APP },
-        data: { apiToken: 'not-a-real-one' } },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'app-settings', namespace: APP },
+        data: { LOG_LEVEL: 'info', DATABASE_URL: DB_URL },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'client', namespace: APP },
+        data: { apiToken: 'not-a-real-one' },
+      },
     ];
     await kube.apply(cms);
     try {
       const result = await check();
       expect(result.ok).toBe(false);
-      expect(result.detail).toContain(`ConfigMap ${APP}/app-settings key DATABASE_URL: contains ` +
-        'the value of Secret db-credentials key connection-string');
-      expect(result.detail).toContain(`ConfigMap ${APP}/app-settings key DATABASE_URL: holds a ` +
-        'URL with a password in it');
-      expect(result.detail).toContain(`ConfigMap ${APP}/client key apiToken: its key is named ` +
-        'like a credential');
+      expect(result.detail).toContain(
+        `ConfigMap ${APP}/app-settings key DATABASE_URL: contains ` +
+          'the value of Secret db-credentials key connection-string',
+      );
+      expect(result.detail).toContain(
+        `ConfigMap ${APP}/app-settings key DATABASE_URL: holds a ` + 'URL with a password in it',
+      );
+      expect(result.detail).toContain(
+        `ConfigMap ${APP}/client key apiToken: its key is named ` + 'like a credential',
+      );
       expect(result.detail).not.toContain('LOG_LEVEL');
       expect(result.detail).not.toContain('hardening-test-secret');
       expect(result.detail).not.toContain('not-a-real-one');
     } finally {
       for (const cm of cms) {
-        await kube.delete({ apiVersion: 'v1', kind: 'ConfigMap', name: cm.metadata.name,
-          namespace: APP });
+        await kube.delete({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          name: cm.metadata.name,
+          namespace: APP,
+        });
       }
     }
     expect((await check()).ok).toBe(true);
@@ -242,29 +317,38 @@ describe('phase hardening', () => {
     const tlsConfig = config({ ingress: { host, tls: { enabled: true } } });
     const ingress = () => appObjects(tlsConfig, undefined).find((o) => o.kind === 'Ingress')!;
     const secret = (pem: { crt: string; key: string }): KubeObject => ({
-      apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls',
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'kubernetes.io/tls',
       metadata: { name: 'todo-tls', namespace: APP },
-      data: { 'tls.crt': Buffer.from(pem.crt).toString('base64'),
-        'tls.key': Buffer.from(pem.key).toString('base64') },
+      data: {
+        'tls.crt': Buffer.from(pem.crt).toString('base64'),
+        'tls.key': Buffer.from(pem.key).toString('base64'),
+      },
     });
     try {
       await kube.apply([ingress()]);
       expect((await check(tlsConfig)).detail).toContain(`Secret ${APP}/todo-tls does not exist`);
       await kube.apply([secret(cert('other.example.test'))]);
-      expect((await check(tlsConfig)).detail)
-        .toContain(`the certificate in Secret ${APP}/todo-tls does not cover ${host}`);
+      expect((await check(tlsConfig)).detail).toContain(
+        `the certificate in Secret ${APP}/todo-tls does not cover ${host}`,
+      );
       await kube.apply([secret(cert(host))]);
       const ok = await check(tlsConfig);
       expect(ok.ok).toBe(true);
       expect(ok.detail).toMatch(new RegExp(`certificate for ${host} valid until 20`));
 
       // Security headers: what the apps phase must add to its Ingress.
-      const headers = config({ ingress: { host, tls: { enabled: true } },
-        hardening: { securityHeaders: true } });
+      const headers = config({
+        ingress: { host, tls: { enabled: true } },
+        hardening: { securityHeaders: true },
+      });
       const missing = await check(headers);
       expect(missing.ok).toBe(false);
-      expect(missing.detail).toContain('lacks the security header annotations ' +
-        'nginx.org/server-tokens: "False", nginx.org/hsts: "True"');
+      expect(missing.detail).toContain(
+        'lacks the security header annotations ' +
+          'nginx.org/server-tokens: "False", nginx.org/hsts: "True"',
+      );
       const annotated = ingress();
       annotated.metadata.annotations = securityHeaderAnnotations(headers);
       await kube.apply([annotated]);

@@ -10,7 +10,10 @@ beforeAll(async () => {
 
 const render = (ref: string, extra: { repo?: string } = {}) =>
   helmTemplate({
-    release: 'r', namespace: 'n', chart: { ref, version: '1.0.0', ...extra }, values: {},
+    release: 'r',
+    namespace: 'n',
+    chart: { ref, version: '1.0.0', ...extra },
+    values: {},
   });
 
 describe('helm adapter (real helm, offline)', () => {
@@ -39,7 +42,9 @@ describe('helm adapter (real helm, offline)', () => {
 
   it('renders a local chart with the given values', async () => {
     const out = await helmTemplate({
-      release: 'nginx-ingress', namespace: 'ing', chart: { ref: SIMULATOR_CHART, version: 'x' },
+      release: 'nginx-ingress',
+      namespace: 'ing',
+      chart: { ref: SIMULATOR_CHART, version: 'x' },
       values: { controller: { ingressClass: { name: 'edge' } } },
     });
     expect(out).toContain('name: nginx-ingress-controller');
@@ -47,8 +52,9 @@ describe('helm adapter (real helm, offline)', () => {
   });
 
   it('compares values independently of key order', () => {
-    expect(canonical({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: null } }))
-      .toBe(canonical({ a: { c: null, d: [1, { x: 1, y: 2 }] }, b: 1 }));
+    expect(canonical({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: null } })).toBe(
+      canonical({ a: { c: null, d: [1, { x: 1, y: 2 }] }, b: 1 }),
+    );
     expect(canonical({ a: 1 })).not.toBe(canonical({ a: '1' }));
   });
 });

@@ -34,8 +34,9 @@ describe('ingress controller values', () => {
 
   it('reads the LB subnet from the terraform phase outputs', () => {
     const ctx = (out: unknown) => ({ outputsOf: () => out }) as any;
-    expect(controllerEnv(ctx({ lbSubnetId: SUBNET, region: 'eu-frankfurt-1' })))
-      .toEqual({ lbSubnetId: SUBNET });
+    expect(controllerEnv(ctx({ lbSubnetId: SUBNET, region: 'eu-frankfurt-1' }))).toEqual({
+      lbSubnetId: SUBNET,
+    });
     expect(controllerEnv(ctx({ lbSubnetId: '' }))).toEqual({});
     expect(controllerEnv(ctx(undefined))).toEqual({});
   });

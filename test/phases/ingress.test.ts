@@ -7,14 +7,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useCluster } from '../cluster/fixture.ts';
 import { startLbSimulator, type LbSimulator } from '../cluster/lb-simulator.ts';
 import {
-  helmGetValues, helmStatus, helmTemplate, helmUninstall, helmUpgradeInstall, helmVersion,
+  helmGetValues,
+  helmStatus,
+  helmTemplate,
+  helmUninstall,
+  helmUpgradeInstall,
+  helmVersion,
 } from '../../src/adapters/helm.js';
 import { clearSecretsForTests } from '../../src/core/redact.js';
 import { basePhase } from '../../src/phases/base.js';
 import { ingressPhase } from '../../src/phases/ingress.js';
 import { ingressController } from '../../src/manifests/ingress/controller.js';
 import {
-  harness, isolatedNamespaces, makeConfig, SIMULATOR_CHART, startAppServer, useCachedHelm,
+  harness,
+  isolatedNamespaces,
+  makeConfig,
+  SIMULATOR_CHART,
+  startAppServer,
+  useCachedHelm,
   type Harness,
 } from './apps-harness.js';
 
@@ -74,7 +84,9 @@ describe('phase ingress with real helm', () => {
 
     const kube = await h.context(ingressPhase).kube();
     const svc = await kube.get({
-      apiVersion: 'v1', kind: 'Service', name: 'nginx-ingress-controller',
+      apiVersion: 'v1',
+      kind: 'Service',
+      name: 'nginx-ingress-controller',
       namespace: `${PREFIX}-ing`,
     });
     expect(svc?.metadata.annotations).toMatchObject({
@@ -83,8 +95,11 @@ describe('phase ingress with real helm', () => {
       'service.beta.kubernetes.io/oci-load-balancer-shape-flex-max': '10',
       'service.beta.kubernetes.io/oci-load-balancer-subnet1': SUBNET,
     });
-    const cls = await kube.get({ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass',
-      name: `${PREFIX}-nginx` });
+    const cls = await kube.get({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'IngressClass',
+      name: `${PREFIX}-nginx`,
+    });
     expect(cls).toBeDefined();
     expect(await ingressPhase.checkpoint(h.context(ingressPhase))).toMatchObject({ ok: true });
   });
@@ -94,11 +109,17 @@ describe('phase ingress with real helm', () => {
     expect(again.skipped).toEqual(['base', 'ingress']);
     const ctx = h.context(ingressPhase);
     const c = ingressController(h.config);
-    const before = await helmStatus({ release: c.release, namespace: `${PREFIX}-ing`,
-      kubeconfig: cluster.kubeconfigPath });
+    const before = await helmStatus({
+      release: c.release,
+      namespace: `${PREFIX}-ing`,
+      kubeconfig: cluster.kubeconfigPath,
+    });
     const res = await helmUpgradeInstall({
-      release: c.release, namespace: `${PREFIX}-ing`, chart: c.chart(h.config),
-      values: c.values(h.config, { lbSubnetId: SUBNET }), kubeconfig: cluster.kubeconfigPath,
+      release: c.release,
+      namespace: `${PREFIX}-ing`,
+      chart: c.chart(h.config),
+      values: c.values(h.config, { lbSubnetId: SUBNET }),
+      kubeconfig: cluster.kubeconfigPath,
       logger: ctx.log,
     });
     expect(res).toEqual({ revision: before!.revision, status: 'deployed', changed: false });
@@ -106,15 +127,19 @@ describe('phase ingress with real helm', () => {
 
   it('upgrades when the values change, and the chart schema rejects an unknown key', async () => {
     const c = ingressController(h.config);
-    const base = { release: c.release, namespace: `${PREFIX}-ing`, chart: c.chart(h.config),
-      kubeconfig: cluster.kubeconfigPath };
+    const base = {
+      release: c.release,
+      namespace: `${PREFIX}-ing`,
+      chart: c.chart(h.config),
+      kubeconfig: cluster.kubeconfigPath,
+    };
     const values = c.values(h.config, { lbSubnetId: SUBNET }) as any;
     const before = await helmStatus(base);
     const bumped = { ...values, controller: { ...values.controller, replicaCount: 2 } };
     const up = await helmUpgradeInstall({ ...base, values: bumped });
     expect(up.changed).toBe(true);
     expect(up.revision).toBe(before!.revision + 1);
-    expect((await helmGetValues(base) as any).controller.replicaCount).toBe(2);
+    expect(((await helmGetValues(base)) as any).controller.replicaCount).toBe(2);
     const typo = { controller: { servce: { type: 'LoadBalancer' } } };
     await expect(helmUpgradeInstall({ ...base, values: typo })).rejects.toMatchObject({
       code: 'HELM_FAILED',
@@ -128,14 +153,21 @@ describe('phase ingress with real helm', () => {
     expect((await helmVersion()).major).toBe(4);
     const c = ingressController(h.config);
     const rendered = await helmTemplate({
-      release: c.release, namespace: 'x', chart: c.chart(h.config),
+      release: c.release,
+      namespace: 'x',
+      chart: c.chart(h.config),
       values: c.values(h.config, {}),
     });
     expect(rendered).toContain('kind: Service');
     expect(rendered).toContain('oci-load-balancer-shape-flex-max: "10"');
     expect(readdirSync(tmpdir()).filter((f) => f.startsWith('todo-infra-helm-'))).toEqual([]);
-    expect(await helmUninstall({ release: 'never-installed', namespace: `${PREFIX}-ing`,
-      kubeconfig: cluster.kubeconfigPath })).toBe(false);
+    expect(
+      await helmUninstall({
+        release: 'never-installed',
+        namespace: `${PREFIX}-ing`,
+        kubeconfig: cluster.kubeconfigPath,
+      }),
+    ).toBe(false);
   });
 
   it('fails with a timeout naming the Service when no LB address arrives', async () => {
@@ -154,8 +186,11 @@ describe('phase ingress with real helm', () => {
       expect(failure?.error.exitCode).toBe(4);
       expect(failure?.error.message).toMatch(/itnolb-ing\/nginx-ingress-controller/);
     } finally {
-      await helmUninstall({ release: 'nginx-ingress', namespace: 'itnolb-ing',
-        kubeconfig: cluster.kubeconfigPath });
+      await helmUninstall({
+        release: 'nginx-ingress',
+        namespace: 'itnolb-ing',
+        kubeconfig: cluster.kubeconfigPath,
+      });
       h2.cleanup();
     }
   });

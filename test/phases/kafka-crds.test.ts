@@ -19,15 +19,27 @@ let kube: Kube;
 let ns: string;
 
 const cfg = (extra: ConfigInput = {}) =>
-  configSchema.parse({ ...extra, kafka: { namespace: ns, ...(extra.kafka ?? {}) },
-    apps: { namespace: ns, ...(extra.apps ?? {}) } });
+  configSchema.parse({
+    ...extra,
+    kafka: { namespace: ns, ...(extra.kafka ?? {}) },
+    apps: { namespace: ns, ...(extra.apps ?? {}) },
+  });
 
 /** Everything the CLI would apply for the Kafka/Dapr side, for a config. */
 function crdObjects(extra: ConfigInput = {}): KubeObject[] {
   const c = cfg(extra);
-  return [...kafkaObjects(c), ...kafkaTopics(c), ...daprAppObjects(c),
-    subscription(c, { name: 'audit-task-events', topic: 'task-events', route: '/events',
-      scopes: ['audit-worker'], deadLetterTopic: 'task-events-dlq' })];
+  return [
+    ...kafkaObjects(c),
+    ...kafkaTopics(c),
+    ...daprAppObjects(c),
+    subscription(c, {
+      name: 'audit-task-events',
+      topic: 'task-events',
+      route: '/events',
+      scopes: ['audit-worker'],
+      deadLetterTopic: 'task-events-dlq',
+    }),
+  ];
 }
 
 beforeAll(async () => {
@@ -42,35 +54,61 @@ afterAll(async () => {
 
 describe('upstream CRDs accept what the CLI renders', () => {
   it('serves only kafka.strimzi.io/v1 and dapr.io Subscriptions as v2alpha1 storage', () => {
-    expect(cluster.crdNames).toEqual(expect.arrayContaining([
-      'kafkas.kafka.strimzi.io', 'kafkanodepools.kafka.strimzi.io',
-      'kafkatopics.kafka.strimzi.io', 'components.dapr.io', 'resiliencies.dapr.io',
-      'configurations.dapr.io', 'subscriptions.dapr.io']));
+    expect(cluster.crdNames).toEqual(
+      expect.arrayContaining([
+        'kafkas.kafka.strimzi.io',
+        'kafkanodepools.kafka.strimzi.io',
+        'kafkatopics.kafka.strimzi.io',
+        'components.dapr.io',
+        'resiliencies.dapr.io',
+        'configurations.dapr.io',
+        'subscriptions.dapr.io',
+      ]),
+    );
   });
 
   it('creates the default objects for real, then re-applies them without a change', async () => {
     const objects = crdObjects();
-    expect(objects.map((o) => o.kind).sort()).toEqual(['Component', 'Component', 'Component',
-      'ConfigMap', 'Configuration', 'Kafka', 'KafkaNodePool', 'KafkaTopic', 'KafkaTopic',
-      'KafkaTopic', 'Resiliency', 'Subscription']);
+    expect(objects.map((o) => o.kind).sort()).toEqual([
+      'Component',
+      'Component',
+      'Component',
+      'ConfigMap',
+      'Configuration',
+      'Kafka',
+      'KafkaNodePool',
+      'KafkaTopic',
+      'KafkaTopic',
+      'KafkaTopic',
+      'Resiliency',
+      'Subscription',
+    ]);
     const first = await kube.apply(objects);
     expect(first.map((r) => r.action)).toEqual(objects.map(() => 'created'));
     const second = await kube.apply(objects);
     expect(second.map((r) => r.action)).toEqual(objects.map(() => 'unchanged'));
-    const stored = await kube.get({ apiVersion: 'kafka.strimzi.io/v1', kind: 'Kafka',
-      name: 'todo-kafka', namespace: ns });
+    const stored = await kube.get({
+      apiVersion: 'kafka.strimzi.io/v1',
+      kind: 'Kafka',
+      name: 'todo-kafka',
+      namespace: ns,
+    });
     // Nothing was pruned by the schema: what we sent is what the server keeps.
     expect((stored!.spec as any).kafka.config['min.insync.replicas']).toBe(1);
     expect((stored!.spec as any).kafkaExporter.groupRegex).toBe('.*');
   });
 
   it.each([
-    ['persistent storage with a class', { kafka: { storage: { type: 'persistent-claim',
-      storageClass: 'oci-bv' } } }],
+    [
+      'persistent storage with a class',
+      { kafka: { storage: { type: 'persistent-claim', storageClass: 'oci-bv' } } },
+    ],
     ['three nodes', { kafka: { replicas: 3 } }],
     ['no Kafka Exporter', { monitoring: { kafkaExporter: false } }],
-    ['persistent Dapr scheduler, other names', { dapr: { pubsubName: 'events',
-      statestoreName: 'state', secretstoreName: 'k8s-secrets' } }],
+    [
+      'persistent Dapr scheduler, other names',
+      { dapr: { pubsubName: 'events', statestoreName: 'state', secretstoreName: 'k8s-secrets' } },
+    ],
   ] as [string, ConfigInput][])('accepts the variant: %s (dry run)', async (_, extra) => {
     const results = await kube.apply(crdObjects(extra), { dryRun: true });
     expect(results.length).toBeGreaterThan(10);
@@ -90,7 +128,10 @@ describe('older or wrong shapes are rejected', () => {
     zk.spec.zookeeper = { replicas: 1, storage: { type: 'ephemeral' } };
     zk.spec.kafka.replicas = 1;
     zk.spec.kafka.storage = { type: 'ephemeral' };
-    const err = await kube.apply([zk], { dryRun: true }).then(() => undefined, (e: Error) => e);
+    const err = await kube.apply([zk], { dryRun: true }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(err).toBeDefined();
     expect(String(err?.message) + JSON.stringify((err as any)?.details ?? [])).toMatch(/zookeeper/);
   });

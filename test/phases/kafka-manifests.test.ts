@@ -21,8 +21,12 @@ import { subscription } from '../../src/manifests/dapr/subscription.js';
 const config = (input: ConfigInput = {}) => configSchema.parse(input);
 const byKind = (objs: { kind: string }[], kind: string) => objs.filter((o) => o.kind === kind);
 const meta = (c: { spec: unknown }) =>
-  Object.fromEntries(((c.spec as { metadata: { name: string; value?: string }[] }).metadata)
-    .map((m) => [m.name, m.value ?? m]));
+  Object.fromEntries(
+    (c.spec as { metadata: { name: string; value?: string }[] }).metadata.map((m) => [
+      m.name,
+      m.value ?? m,
+    ]),
+  );
 
 describe('Kafka (kafka.strimzi.io/v1, KRaft)', () => {
   const c = config();
@@ -63,21 +67,26 @@ describe('Kafka (kafka.strimzi.io/v1, KRaft)', () => {
 
   it('sets replication a single broker can satisfy, and scales it with replicas', () => {
     expect(kafka.spec.kafka.config).toMatchObject({
-      'offsets.topic.replication.factor': 1, 'transaction.state.log.replication.factor': 1,
-      'transaction.state.log.min.isr': 1, 'default.replication.factor': 1,
+      'offsets.topic.replication.factor': 1,
+      'transaction.state.log.replication.factor': 1,
+      'transaction.state.log.min.isr': 1,
+      'default.replication.factor': 1,
       'min.insync.replicas': 1,
     });
     const three = kafkaObjects(config({ kafka: { replicas: 3 } }))[2] as any;
     expect(three.spec.kafka.config).toMatchObject({
-      'offsets.topic.replication.factor': 3, 'min.insync.replicas': 2,
+      'offsets.topic.replication.factor': 3,
+      'min.insync.replicas': 2,
     });
   });
 
   it('wires JMX metrics through the config map and Kafka Exporter for consumer lag', () => {
     const ref = kafka.spec.kafka.metricsConfig;
     expect(ref.type).toBe('jmxPrometheusExporter');
-    expect(ref.valueFrom.configMapKeyRef).toEqual({ name: cm.metadata.name,
-      key: Object.keys(cm.data)[0] });
+    expect(ref.valueFrom.configMapKeyRef).toEqual({
+      name: cm.metadata.name,
+      key: Object.keys(cm.data)[0],
+    });
     expect(kafka.spec.kafkaExporter).toMatchObject({ groupRegex: '.*', topicRegex: '.*' });
     expect(kafka.spec.entityOperator.topicOperator).toBeDefined();
     expect(kafka.spec.entityOperator.userOperator).toBeDefined();
@@ -107,34 +116,55 @@ describe('Kafka (kafka.strimzi.io/v1, KRaft)', () => {
   });
 
   it('declares the three topics with their partitions and configured retention', () => {
-    const topics = kafkaTopics(config({ kafka: { topics: [
-      { name: 'task-events', partitions: 3, retentionMs: 86_400_000 },
-      { name: 'reminders', partitions: 1 }, { name: 'task-updates', partitions: 3 }] } }));
-    expect(topics.map((t: any) => [t.metadata.name, t.spec.partitions, t.spec.replicas,
-      t.spec.config['retention.ms']])).toEqual([
-      ['task-events', 3, 1, 86_400_000], ['reminders', 1, 1, 604_800_000],
-      ['task-updates', 3, 1, 604_800_000]]);
-    expect(topics.every((t: any) => t.metadata.labels['strimzi.io/cluster'] === 'todo-kafka'))
-      .toBe(true);
+    const topics = kafkaTopics(
+      config({
+        kafka: {
+          topics: [
+            { name: 'task-events', partitions: 3, retentionMs: 86_400_000 },
+            { name: 'reminders', partitions: 1 },
+            { name: 'task-updates', partitions: 3 },
+          ],
+        },
+      }),
+    );
+    expect(
+      topics.map((t: any) => [
+        t.metadata.name,
+        t.spec.partitions,
+        t.spec.replicas,
+        t.spec.config['retention.ms'],
+      ]),
+    ).toEqual([
+      ['task-events', 3, 1, 86_400_000],
+      ['reminders', 1, 1, 604_800_000],
+      ['task-updates', 3, 1, 604_800_000],
+    ]);
+    expect(topics.every((t: any) => t.metadata.labels['strimzi.io/cluster'] === 'todo-kafka')).toBe(
+      true,
+    );
   });
 
   it('fits the kafka namespace quota (requests 500m, limits 2 CPU / 4Gi) with a probe Job', () => {
     const cpu = (q: string) => (q.endsWith('m') ? Number(q.slice(0, -1)) : Number(q) * 1000);
-    const mem = (q: string) => Number(q.replace('Mi', '').replace('Gi', '')) *
-      (q.endsWith('Gi') ? 1024 : 1);
+    const mem = (q: string) =>
+      Number(q.replace('Mi', '').replace('Gi', '')) * (q.endsWith('Gi') ? 1024 : 1);
     const job = roundTripJob(c, newRoundTrip('task-events')) as any;
     const res = [
-      pool.spec.resources, c.kafka.operatorResources,
+      pool.spec.resources,
+      c.kafka.operatorResources,
       kafka.spec.entityOperator.topicOperator.resources,
       kafka.spec.entityOperator.userOperator.resources,
-      kafka.spec.kafkaExporter.resources, job.spec.template.spec.containers[0].resources,
+      kafka.spec.kafkaExporter.resources,
+      job.spec.template.spec.containers[0].resources,
     ];
     const q = c.apps.quotas.kafka;
-    expect(res.reduce((n, r) => n + cpu(r.requests.cpu), 0))
-      .toBeLessThanOrEqual(cpu(q.requests.cpu));
+    expect(res.reduce((n, r) => n + cpu(r.requests.cpu), 0)).toBeLessThanOrEqual(
+      cpu(q.requests.cpu),
+    );
     expect(res.reduce((n, r) => n + cpu(r.limits.cpu), 0)).toBeLessThanOrEqual(cpu(q.limits.cpu));
-    expect(res.reduce((n, r) => n + mem(r.limits.memory), 0))
-      .toBeLessThanOrEqual(mem(q.limits.memory));
+    expect(res.reduce((n, r) => n + mem(r.limits.memory), 0)).toBeLessThanOrEqual(
+      mem(q.limits.memory),
+    );
   });
 });
 
@@ -150,16 +180,23 @@ describe('round-trip Job', () => {
     const ctr = job.spec.template.spec.containers[0];
     expect(ctr.image).toBe(kafkaImage(c));
     const env = Object.fromEntries(ctr.env.map((e: any) => [e.name, e.value]));
-    expect(env).toMatchObject({ MODE: 'roundtrip', TOPIC: 'task-events', MESSAGE: a.message,
-      BOOTSTRAP: 'todo-kafka-kafka-bootstrap:9092' });
+    expect(env).toMatchObject({
+      MODE: 'roundtrip',
+      TOPIC: 'task-events',
+      MESSAGE: a.message,
+      BOOTSTRAP: 'todo-kafka-kafka-bootstrap:9092',
+    });
     expect(ctr.command.join(' ')).toContain('kafka-console-producer.sh');
     expect(ctr.command.join(' ')).toContain('kafka-console-consumer.sh');
     expect(job.spec.template.spec.restartPolicy).toBe('Never');
   });
 
   it('falls back to the first topic when task-events is not configured', () => {
-    expect(probeTopic(config({ kafka: { topics: [{ name: 'orders', partitions: 1 }] },
-      apps: { workers: [] } }))).toBe('orders');
+    expect(
+      probeTopic(
+        config({ kafka: { topics: [{ name: 'orders', partitions: 1 }] }, apps: { workers: [] } }),
+      ),
+    ).toBe('orders');
   });
 });
 
@@ -170,8 +207,10 @@ describe('Dapr', () => {
     const m = meta(pubsubComponent(c));
     expect((pubsubComponent(c).spec as any).type).toBe('pubsub.kafka');
     expect(m.brokers).toBe(bootstrapAddress(c));
-    expect(parseBrokerAddress(m.brokers as string)).toEqual({ service: 'todo-kafka-kafka-bootstrap',
-      namespace: 'kafka' });
+    expect(parseBrokerAddress(m.brokers as string)).toEqual({
+      service: 'todo-kafka-kafka-bootstrap',
+      namespace: 'kafka',
+    });
     expect(m.authType).toBe('none');
     expect(m.version).toBe('3.9.0');
     const [major, minor] = (m.version as string).split('.').map(Number);
@@ -183,8 +222,10 @@ describe('Dapr', () => {
   it('takes the state store connection string from db-credentials via the secret store', () => {
     const s = stateStoreComponent(c) as any;
     expect(s.spec).toMatchObject({ type: 'state.postgresql', version: 'v2' });
-    expect(s.spec.metadata[0]).toEqual({ name: 'connectionString',
-      secretKeyRef: { name: 'db-credentials', key: 'connection-string' } });
+    expect(s.spec.metadata[0]).toEqual({
+      name: 'connectionString',
+      secretKeyRef: { name: 'db-credentials', key: 'connection-string' },
+    });
     expect(s.auth).toEqual({ secretStore: 'kubernetes' });
     expect(JSON.stringify(daprAppObjects(c))).not.toMatch(/postgres(ql)?:\/\//);
   });
@@ -201,13 +242,19 @@ describe('Dapr', () => {
 
   it('installs with HA off, scheduler on and in-memory scheduler storage by default', () => {
     const v = daprValues(c) as any;
-    expect(v.global).toMatchObject({ ha: { enabled: false }, scheduler: { enabled: true },
-      logAsJson: true });
+    expect(v.global).toMatchObject({
+      ha: { enabled: false },
+      scheduler: { enabled: true },
+      logAsJson: true,
+    });
     expect(v.dapr_scheduler.cluster).toEqual({ inMemoryStorage: true });
     expect(v.dapr_sidecar_injector.sidecarDropALLCapabilities).toBe(true);
     const pv = daprValues(config({ dapr: { schedulerStorage: { type: 'persistent' } } })) as any;
-    expect(pv.dapr_scheduler.cluster).toEqual({ inMemoryStorage: false,
-      storageClassName: 'oci-bv', storageSize: '50Gi' });
+    expect(pv.dapr_scheduler.cluster).toEqual({
+      inMemoryStorage: false,
+      storageClassName: 'oci-bv',
+      storageSize: '50Gi',
+    });
     expect(daprValuesProblem(c)).toBeUndefined();
     expect(daprValuesProblem(config({ dapr: { ha: true } }))?.[0]).toBe('dapr.schedulerStorage');
   });
@@ -215,21 +262,34 @@ describe('Dapr', () => {
   it('refuses HA with in-memory scheduler storage before touching anything', async () => {
     const bad = config({ dapr: { ha: true } });
     await expect(daprPhase.plan({ config: bad } as any)).rejects.toMatchObject({
-      code: 'DAPR_CONFIG', exitCode: 2 });
+      code: 'DAPR_CONFIG',
+      exitCode: 2,
+    });
   });
 
   it('counts native sidecars as containers when checking for daprd', () => {
-    const pod = { spec: { containers: [{ name: 'backend' }],
-      initContainers: [{ name: 'init' }, { name: 'daprd', restartPolicy: 'Always' }] } } as any;
+    const pod = {
+      spec: {
+        containers: [{ name: 'backend' }],
+        initContainers: [{ name: 'init' }, { name: 'daprd', restartPolicy: 'Always' }],
+      },
+    } as any;
     expect(runningContainers(pod)).toEqual(['backend', 'daprd']);
   });
 
   it('builds v2alpha1 Subscriptions for the workers phase', () => {
-    const s = subscription(c, { name: 'audit-task-events', topic: 'task-events',
-      route: '/events', scopes: ['audit-worker'] }) as any;
+    const s = subscription(c, {
+      name: 'audit-task-events',
+      topic: 'task-events',
+      route: '/events',
+      scopes: ['audit-worker'],
+    }) as any;
     expect(s.apiVersion).toBe('dapr.io/v2alpha1');
-    expect(s.spec).toEqual({ pubsubname: 'pubsub', topic: 'task-events',
-      routes: { default: '/events' } });
+    expect(s.spec).toEqual({
+      pubsubname: 'pubsub',
+      topic: 'task-events',
+      routes: { default: '/events' },
+    });
   });
 });
 
@@ -253,14 +313,18 @@ describe('render (runbook layout)', () => {
 
   it('renders parseable YAML equal to what the phases apply, deterministically', () => {
     const cluster = files.find((f) => f.path.endsWith('kafka-cluster.yaml'))!;
-    const docs = parseAllDocuments(cluster.content).map((d) => d.toJS()).filter(Boolean);
+    const docs = parseAllDocuments(cluster.content)
+      .map((d) => d.toJS())
+      .filter(Boolean);
     expect(docs).toEqual(JSON.parse(JSON.stringify(kafkaObjects(c))));
     const again = [...strimziPhase.render!(c), ...kafkaPhase.render!(c), ...daprPhase.render!(c)];
     expect(again).toEqual(files);
     for (const f of files.filter((x) => x.path.endsWith('.yaml'))) {
-      expect(() => parseAllDocuments(f.content).forEach((d) => {
-        if (d.errors.length > 0) throw d.errors[0];
-      })).not.toThrow();
+      expect(() =>
+        parseAllDocuments(f.content).forEach((d) => {
+          if (d.errors.length > 0) throw d.errors[0];
+        }),
+      ).not.toThrow();
     }
   });
 

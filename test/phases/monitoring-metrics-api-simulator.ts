@@ -42,13 +42,33 @@ export interface MetricsApiSimulator {
 function selfSignedCert(): { cert: string; key: string } {
   const dir = mkdtempSync(join(tmpdir(), 'todo-infra-metrics-api-'));
   try {
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
-    return { cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
-      key: readFileSync(join(dir, 'key.pem'), 'utf8') };
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    return {
+      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -56,20 +76,36 @@ function selfSignedCert(): { cert: string; key: string } {
 
 const NOT_FOUND = { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 404 };
 const RESOURCES = {
-  kind: 'APIResourceList', apiVersion: 'v1', groupVersion: GV,
+  kind: 'APIResourceList',
+  apiVersion: 'v1',
+  groupVersion: GV,
   resources: [
-    { name: 'nodes', singularName: '', namespaced: false, kind: 'NodeMetrics',
-      verbs: ['get', 'list'] },
-    { name: 'pods', singularName: '', namespaced: true, kind: 'PodMetrics',
-      verbs: ['get', 'list'] },
+    {
+      name: 'nodes',
+      singularName: '',
+      namespaced: false,
+      kind: 'NodeMetrics',
+      verbs: ['get', 'list'],
+    },
+    {
+      name: 'pods',
+      singularName: '',
+      namespaced: true,
+      kind: 'PodMetrics',
+      verbs: ['get', 'list'],
+    },
   ],
 };
 
 function podMetrics(pod: any, usage: Usage): any {
   const now = new Date().toISOString();
   return {
-    metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace,
-      labels: pod.metadata.labels ?? {}, creationTimestamp: now },
+    metadata: {
+      name: pod.metadata.name,
+      namespace: pod.metadata.namespace,
+      labels: pod.metadata.labels ?? {},
+      creationTimestamp: now,
+    },
     timestamp: now,
     window: '15s',
     containers: (pod.spec.containers ?? []).map((c: any) => {
@@ -106,23 +142,35 @@ export async function startMetricsApiSimulator(
     if (p === PREFIX) return send(res, 200, RESOURCES);
     if (p === '/apis/metrics.k8s.io') {
       const version = { groupVersion: GV, version: 'v1beta1' };
-      return send(res, 200, { kind: 'APIGroup', apiVersion: 'v1', name: 'metrics.k8s.io',
-        versions: [version], preferredVersion: version });
+      return send(res, 200, {
+        kind: 'APIGroup',
+        apiVersion: 'v1',
+        name: 'metrics.k8s.io',
+        versions: [version],
+        preferredVersion: version,
+      });
     }
     const node = /^\/apis\/metrics\.k8s\.io\/v1beta1\/nodes(?:\/([^/]+))?$/.exec(p);
     if (node) {
       const nodes = (await client.json('GET', '/api/v1/nodes')).items as any[];
       const now = new Date().toISOString();
-      const items = nodes.filter((n) => !node[1] || n.metadata.name === node[1]).map((n) => ({
-        metadata: { name: n.metadata.name, labels: n.metadata.labels ?? {},
-          creationTimestamp: now },
-        timestamp: now, window: '15s', usage: { cpu: '250m', memory: '1024Mi' },
-      }));
+      const items = nodes
+        .filter((n) => !node[1] || n.metadata.name === node[1])
+        .map((n) => ({
+          metadata: {
+            name: n.metadata.name,
+            labels: n.metadata.labels ?? {},
+            creationTimestamp: now,
+          },
+          timestamp: now,
+          window: '15s',
+          usage: { cpu: '250m', memory: '1024Mi' },
+        }));
       if (node[1]) return one(res, 'NodeMetrics', items[0]);
       return send(res, 200, { kind: 'NodeMetricsList', apiVersion: GV, metadata: {}, items });
     }
-    const pod = /^\/apis\/metrics\.k8s\.io\/v1beta1(?:\/namespaces\/([^/]+))?\/pods(?:\/([^/]+))?$/
-      .exec(p);
+    const pod =
+      /^\/apis\/metrics\.k8s\.io\/v1beta1(?:\/namespaces\/([^/]+))?\/pods(?:\/([^/]+))?$/.exec(p);
     if (pod) {
       const [, ns, name] = pod;
       const path = ns ? `/api/v1/namespaces/${ns}/pods` : '/api/v1/pods';
@@ -146,20 +194,31 @@ export async function startMetricsApiSimulator(
   await client.request('DELETE', `/apis/apiregistration.k8s.io/v1/apiservices/${APISERVICE}`);
   await client.request('DELETE', `${svcPath}/${svcName}`);
   await client.json('POST', svcPath, {
-    apiVersion: 'v1', kind: 'Service', metadata: { name: svcName },
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: svcName },
     spec: { type: 'ExternalName', externalName: '127.0.0.1' },
   });
   await client.json('POST', '/apis/apiregistration.k8s.io/v1/apiservices', {
-    apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService', metadata: { name: APISERVICE },
-    spec: { group: 'metrics.k8s.io', version: 'v1beta1', groupPriorityMinimum: 100,
-      versionPriority: 100, insecureSkipTLSVerify: true,
-      service: { name: svcName, namespace: opts.serviceNamespace, port } },
+    apiVersion: 'apiregistration.k8s.io/v1',
+    kind: 'APIService',
+    metadata: { name: APISERVICE },
+    spec: {
+      group: 'metrics.k8s.io',
+      version: 'v1beta1',
+      groupPriorityMinimum: 100,
+      versionPriority: 100,
+      insecureSkipTLSVerify: true,
+      service: { name: svcName, namespace: opts.serviceNamespace, port },
+    },
   });
 
   return {
     port,
     requests,
-    setUsage(fn) { usage = fn; },
+    setUsage(fn) {
+      usage = fn;
+    },
     async stop() {
       // The APIService goes first: once nothing answers behind it, discovery fails cluster-wide.
       await client.request('DELETE', `/apis/apiregistration.k8s.io/v1/apiservices/${APISERVICE}`);

@@ -7,9 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useCluster } from '../cluster/fixture.ts';
 import { ensureTools } from '../tools/build.ts';
-import {
-  helmGetValues, helmStatus, helmTemplate, helmUninstall,
-} from '../../src/adapters/helm.js';
+import { helmGetValues, helmStatus, helmTemplate, helmUninstall } from '../../src/adapters/helm.js';
 import { parseManifests } from '../../src/kube/manifests.js';
 import { clearSecretsForTests } from '../../src/core/redact.js';
 import type { Kube, KubeObject } from '../../src/kube/types.js';
@@ -18,10 +16,15 @@ import { basePhase } from '../../src/phases/base.js';
 import { monitoringPhase } from '../../src/phases/monitoring.js';
 import { metricsServerValues } from '../../src/manifests/monitoring/metrics-server.js';
 import {
-  harness, isolatedNamespaces, makeConfig, useCachedHelm, type Harness,
+  harness,
+  isolatedNamespaces,
+  makeConfig,
+  useCachedHelm,
+  type Harness,
 } from './apps-harness.js';
 import {
-  startMetricsApiSimulator, type MetricsApiSimulator,
+  startMetricsApiSimulator,
+  type MetricsApiSimulator,
 } from './monitoring-metrics-api-simulator.ts';
 
 const cluster = useCluster();
@@ -37,17 +40,18 @@ let h: Harness;
 let kube: Kube;
 let metrics: MetricsApiSimulator | undefined;
 
-const config = () => makeConfig({
-  ...isolatedNamespaces(PREFIX),
-  charts: { metricsServer: { ref: CHART, version: '3.13.1' } },
-  apps: {
-    namespace: APP_NS,
-    rolloutTimeoutSeconds: 60,
-    frontend: { image: 'ghcr.io/example/todo-frontend', tag: '1.0.0' },
-    backend: { image: 'ghcr.io/example/todo-backend', tag: '1.0.0' },
-  },
-  secrets: { dbConnectionString: { fromEnv: ENV } },
-});
+const config = () =>
+  makeConfig({
+    ...isolatedNamespaces(PREFIX),
+    charts: { metricsServer: { ref: CHART, version: '3.13.1' } },
+    apps: {
+      namespace: APP_NS,
+      rolloutTimeoutSeconds: 60,
+      frontend: { image: 'ghcr.io/example/todo-frontend', tag: '1.0.0' },
+      backend: { image: 'ghcr.io/example/todo-backend', tag: '1.0.0' },
+    },
+    secrets: { dbConnectionString: { fromEnv: ENV } },
+  });
 
 async function waitUntil<T>(what: string, fn: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + 120_000;
@@ -68,8 +72,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await metrics?.stop();
-  await helmUninstall({ release: 'metrics-server', namespace: MON_NS,
-    kubeconfig: cluster.kubeconfigPath }).catch(() => false);
+  await helmUninstall({
+    release: 'metrics-server',
+    namespace: MON_NS,
+    kubeconfig: cluster.kubeconfigPath,
+  }).catch(() => false);
   delete process.env[ENV];
   clearSecretsForTests();
   h?.cleanup();
@@ -90,27 +97,43 @@ describe('phase monitoring', () => {
     expect(summary.failed).toEqual([]);
     expect(summary.succeeded).toEqual(['monitoring']);
     expect(h.journal.get('monitoring')?.outputs).toMatchObject({
-      namespace: MON_NS, metricsServer: true, probedDeployments: [],
+      namespace: MON_NS,
+      metricsServer: true,
+      probedDeployments: [],
     });
     // What helm installed: the phase's values, and a pod spec that passed restricted PSA and
     // the monitoring quota.
-    const scope = { release: 'metrics-server', namespace: MON_NS,
-      kubeconfig: cluster.kubeconfigPath };
+    const scope = {
+      release: 'metrics-server',
+      namespace: MON_NS,
+      kubeconfig: cluster.kubeconfigPath,
+    };
     expect((await helmStatus(scope))?.status).toBe('deployed');
     expect(await helmGetValues(scope)).toEqual(metricsServerValues(h.config));
-    const dep = await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'metrics-server',
-      namespace: MON_NS });
+    const dep = await kube.get({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: 'metrics-server',
+      namespace: MON_NS,
+    });
     const c = (dep?.spec as any).template.spec.containers[0];
-    expect(c.resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' },
-      limits: { cpu: '200m', memory: '160Mi' } });
+    expect(c.resources).toEqual({
+      requests: { cpu: '50m', memory: '64Mi' },
+      limits: { cpu: '200m', memory: '160Mi' },
+    });
     expect((dep?.status as any).availableReplicas).toBe(1);
     // The aggregator itself reports the API Available after calling the simulator.
-    const api = await kube.get({ apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService',
-      name: 'v1beta1.metrics.k8s.io' });
-    expect((api?.status as any).conditions).toEqual(expect.arrayContaining([
-      expect.objectContaining({ type: 'Available', status: 'True' })]));
+    const api = await kube.get({
+      apiVersion: 'apiregistration.k8s.io/v1',
+      kind: 'APIService',
+      name: 'v1beta1.metrics.k8s.io',
+    });
+    expect((api?.status as any).conditions).toEqual(
+      expect.arrayContaining([expect.objectContaining({ type: 'Available', status: 'True' })]),
+    );
     expect(metrics.requests).toContain('/apis/metrics.k8s.io/v1beta1');
-    const waits = h.events.filter((e) => e.type === 'wait' && e.phase === 'monitoring')
+    const waits = h.events
+      .filter((e) => e.type === 'wait' && e.phase === 'monitoring')
       .map((w) => (w as { what: string }).what);
     expect(waits.join('\n')).toMatch(/APIService v1beta1.metrics.k8s.io/);
     const check = await monitoringPhase.checkpoint(h.context(monitoringPhase));
@@ -119,11 +142,22 @@ describe('phase monitoring', () => {
   });
 
   it('renders chart objects the API server accepts under strict field validation', async () => {
-    const text = await helmTemplate({ release: 'metrics-server', namespace: MON_NS,
-      chart: h.config.charts.metricsServer, values: metricsServerValues(h.config) });
+    const text = await helmTemplate({
+      release: 'metrics-server',
+      namespace: MON_NS,
+      chart: h.config.charts.metricsServer,
+      values: metricsServerValues(h.config),
+    });
     const objects = parseManifests(text, 'helm template metrics-server');
-    expect(objects.map((o) => o.kind).sort()).toEqual(['ClusterRole', 'ClusterRoleBinding',
-      'ClusterRoleBinding', 'Deployment', 'RoleBinding', 'Service', 'ServiceAccount']);
+    expect(objects.map((o) => o.kind).sort()).toEqual([
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'ClusterRoleBinding',
+      'Deployment',
+      'RoleBinding',
+      'Service',
+      'ServiceAccount',
+    ]);
     // helm (a server-side-apply field manager of its own) owns these objects; force only
     // lets the dry run take ownership, the strict field validation is the same.
     const results = await kube.apply(objects, { dryRun: true, force: true });
@@ -134,8 +168,11 @@ describe('phase monitoring', () => {
   it('is skipped on the next run, and a forced run leaves the release as it was', async () => {
     const again = await h.run(ALL, ['base', 'monitoring']);
     expect(again.skipped).toEqual(['base', 'monitoring']);
-    const scope = { release: 'metrics-server', namespace: MON_NS,
-      kubeconfig: cluster.kubeconfigPath };
+    const scope = {
+      release: 'metrics-server',
+      namespace: MON_NS,
+      kubeconfig: cluster.kubeconfigPath,
+    };
     const before = (await helmStatus(scope))?.revision;
     const forced = await h.run(ALL, ['monitoring'], true);
     expect(forced.succeeded).toEqual(['monitoring']);
@@ -155,15 +192,22 @@ describe('phase monitoring', () => {
     expect(check.detail).toMatch(/correct in backend, frontend/);
 
     const { kubectl } = await ensureTools(['kubernetes']);
-    const top = await run(kubectl!, ['--kubeconfig', cluster.kubeconfigPath, 'top', 'pods',
-      '-n', APP_NS]);
+    const top = await run(kubectl!, [
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+      'top',
+      'pods',
+      '-n',
+      APP_NS,
+    ]);
     expect(top.stdout).toMatch(/^backend-\S+\s+5m\s+32Mi/m);
     expect(top.stdout).toMatch(/^frontend-\S+\s+5m\s+32Mi/m);
   });
 
   it('names a Deployment without probes, and one with wrong timings', async () => {
     const legacy: KubeObject = {
-      apiVersion: 'apps/v1', kind: 'Deployment',
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
       metadata: { name: 'legacy-worker', namespace: APP_NS },
       spec: {
         replicas: 0,
@@ -178,11 +222,18 @@ describe('phase monitoring', () => {
     const hasty: KubeObject = JSON.parse(JSON.stringify(legacy));
     hasty.metadata.name = 'hasty-worker';
     (hasty.spec as any).template.spec.containers[0] = {
-      name: 'worker', image: 'ghcr.io/example/hasty:1',
-      livenessProbe: { httpGet: { path: '/health', port: 8080 }, initialDelaySeconds: 5,
-        periodSeconds: 5 },
-      readinessProbe: { httpGet: { path: '/ready', port: 8080 }, initialDelaySeconds: 5,
-        periodSeconds: 5 },
+      name: 'worker',
+      image: 'ghcr.io/example/hasty:1',
+      livenessProbe: {
+        httpGet: { path: '/health', port: 8080 },
+        initialDelaySeconds: 5,
+        periodSeconds: 5,
+      },
+      readinessProbe: {
+        httpGet: { path: '/ready', port: 8080 },
+        initialDelaySeconds: 5,
+        periodSeconds: 5,
+      },
     };
     await kube.apply([legacy, hasty]);
     try {
@@ -191,8 +242,10 @@ describe('phase monitoring', () => {
       const legacyMsg = 'Deployment legacy-worker container worker has no';
       expect(check.detail).toContain(`${legacyMsg} livenessProbe`);
       expect(check.detail).toContain(`${legacyMsg} readinessProbe`);
-      expect(check.detail).toContain('Deployment hasty-worker container worker livenessProbe ' +
-        'initialDelaySeconds is 5, not 30, periodSeconds is 5, not 10');
+      expect(check.detail).toContain(
+        'Deployment hasty-worker container worker livenessProbe ' +
+          'initialDelaySeconds is 5, not 30, periodSeconds is 5, not 10',
+      );
       expect(check.detail).not.toContain('hasty-worker container worker readinessProbe');
       expect(check.detail).not.toContain('frontend');
       // Through the engine: the phase fails at its checkpoint with the same names.
@@ -202,8 +255,10 @@ describe('phase monitoring', () => {
       expect(failure?.error.message).toContain('legacy-worker');
     } finally {
       for (const name of ['legacy-worker', 'hasty-worker']) {
-        await kube.delete({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: APP_NS },
-          { wait: true });
+        await kube.delete(
+          { apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: APP_NS },
+          { wait: true },
+        );
       }
     }
   });
@@ -211,22 +266,33 @@ describe('phase monitoring', () => {
   it('lets the HPA controller scale the backend on CPU from the metrics API (T154)', async () => {
     // 300m against a 150m request is 200 % of the HPA's 70 % target: scale to maxReplicas.
     metrics!.setUsage((pod, container) => ({
-      cpuMilli: pod.metadata.labels?.['app.kubernetes.io/name'] === 'backend' &&
-        container === 'backend' ? 300 : 5,
+      cpuMilli:
+        pod.metadata.labels?.['app.kubernetes.io/name'] === 'backend' && container === 'backend'
+          ? 300
+          : 5,
       memoryMi: 32,
     }));
     const replicas = await waitUntil('the HPA to scale the backend', async () => {
-      const dep = await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'backend',
-        namespace: APP_NS });
+      const dep = await kube.get({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        name: 'backend',
+        namespace: APP_NS,
+      });
       const n = (dep?.spec as { replicas?: number }).replicas ?? 0;
       return n >= 3 ? n : undefined;
     });
     expect(replicas).toBe(h.config.apps.backend.hpa.maxReplicas);
-    const hpa = await kube.get({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler',
-      name: 'backend', namespace: APP_NS });
+    const hpa = await kube.get({
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      name: 'backend',
+      namespace: APP_NS,
+    });
     const conditions = (hpa?.status as any).conditions as Array<{ type: string; status: string }>;
-    expect(conditions).toEqual(expect.arrayContaining([
-      expect.objectContaining({ type: 'ScalingActive', status: 'True' })]));
+    expect(conditions).toEqual(
+      expect.arrayContaining([expect.objectContaining({ type: 'ScalingActive', status: 'True' })]),
+    );
     expect((hpa?.status as any).currentMetrics[0].resource.current.averageUtilization).toBe(200);
   });
 
@@ -234,7 +300,9 @@ describe('phase monitoring', () => {
     await metrics!.stop();
     metrics = undefined;
     const check = await monitoringPhase.checkpoint(h.context(monitoringPhase));
-    expect(check).toEqual({ ok: false,
-      detail: 'APIService v1beta1.metrics.k8s.io does not exist' });
+    expect(check).toEqual({
+      ok: false,
+      detail: 'APIService v1beta1.metrics.k8s.io does not exist',
+    });
   });
 });

@@ -50,8 +50,12 @@ function cond(obj: any, type: string): any {
 function alreadyReported(obj: any, spec: ConditionSpec): boolean {
   const c = cond(obj, spec.type ?? 'Ready');
   const seen = c?.observedGeneration ?? obj?.status?.observedGeneration;
-  return !!c && c.status === spec.status && (c.reason ?? '') === (spec.reason ?? c.reason ?? '') &&
-    seen === obj.metadata.generation;
+  return (
+    !!c &&
+    c.status === spec.status &&
+    (c.reason ?? '') === (spec.reason ?? c.reason ?? '') &&
+    seen === obj.metadata.generation
+  );
 }
 
 async function ensure(client: KubeClient, path: string, body: object): Promise<void> {
@@ -61,8 +65,9 @@ async function ensure(client: KubeClient, path: string, body: object): Promise<v
   }
 }
 
-export async function startStrimziSimulator(opts: StrimziSimulatorOptions):
-  Promise<StrimziSimulator> {
+export async function startStrimziSimulator(
+  opts: StrimziSimulatorOptions,
+): Promise<StrimziSimulator> {
   const client = kubeClient(opts.kubeconfigPath);
   const ns = opts.namespace;
   const supported = opts.supportedVersions ?? STRIMZI_1_2_KAFKA_VERSIONS;
@@ -71,18 +76,24 @@ export async function startStrimziSimulator(opts: StrimziSimulatorOptions):
 
   const report = async (plural: string, obj: any, spec: ConditionSpec): Promise<void> => {
     if (alreadyReported(obj, spec)) return;
-    await setCondition(opts.kubeconfigPath, { group: 'kafka.strimzi.io', version: 'v1', plural,
-      namespace: ns, name: obj.metadata.name }, spec);
+    await setCondition(
+      opts.kubeconfigPath,
+      { group: 'kafka.strimzi.io', version: 'v1', plural, namespace: ns, name: obj.metadata.name },
+      spec,
+    );
     // A failing condition replaces Ready (Strimzi reports either Ready or NotReady).
-    const line = `${obj.kind}/${obj.metadata.name}: ${spec.type ?? 'Ready'}=${spec.status}` +
+    const line =
+      `${obj.kind}/${obj.metadata.name}: ${spec.type ?? 'Ready'}=${spec.status}` +
       (spec.reason ? ` (${spec.reason})` : '');
     events.push(line);
     log(line);
   };
 
   const operatorAvailable = async (): Promise<boolean> => {
-    const res = await client.request('GET',
-      `/apis/apps/v1/namespaces/${ns}/deployments/strimzi-cluster-operator`);
+    const res = await client.request(
+      'GET',
+      `/apis/apps/v1/namespaces/${ns}/deployments/strimzi-cluster-operator`,
+    );
     return res.status === 200 && (res.body?.status?.availableReplicas ?? 0) > 0;
   };
 
@@ -95,21 +106,29 @@ export async function startStrimziSimulator(opts: StrimziSimulatorOptions):
     const roles = new Set(pools.flatMap((p) => p.spec?.roles ?? []));
     for (const role of ['controller', 'broker']) {
       if (!roles.has(role)) {
-        return ['InvalidResourceException',
-          `The Kafka cluster ${name} has no node pool with the ${role} role`];
+        return [
+          'InvalidResourceException',
+          `The Kafka cluster ${name} has no node pool with the ${role} role`,
+        ];
       }
     }
     const version = kafka.spec?.kafka?.version;
     if (version && !supported.includes(version)) {
-      return ['UnsupportedKafkaVersionException', `Unsupported Kafka.spec.kafka.version: ` +
-        `${version}. Supported versions are: [${supported.join(', ')}]`];
+      return [
+        'UnsupportedKafkaVersionException',
+        `Unsupported Kafka.spec.kafka.version: ` +
+          `${version}. Supported versions are: [${supported.join(', ')}]`,
+      ];
     }
     const ref = kafka.spec?.kafka?.metricsConfig?.valueFrom?.configMapKeyRef;
     if (ref) {
       const cm = await client.request('GET', `/api/v1/namespaces/${ns}/configmaps/${ref.name}`);
       if (cm.status !== 200 || typeof cm.body?.data?.[ref.key] !== 'string') {
-        return ['InvalidConfigurationException', `ConfigMap ${ref.name} does not exist or ` +
-          `does not contain the key ${ref.key} with the metrics configuration`];
+        return [
+          'InvalidConfigurationException',
+          `ConfigMap ${ref.name} does not exist or ` +
+            `does not contain the key ${ref.key} with the metrics configuration`,
+        ];
       }
     }
     if (opts.stuck) return [opts.stuck.reason, opts.stuck.message];
@@ -119,20 +138,49 @@ export async function startStrimziSimulator(opts: StrimziSimulatorOptions):
   const createServices = async (kafka: any): Promise<void> => {
     const name = kafka.metadata.name;
     const listeners: any[] = kafka.spec?.kafka?.listeners ?? [];
-    const ports = [{ name: 'tcp-replication', port: 9091 },
-      ...listeners.map((l) => ({ name: `tcp-${l.name}`, port: l.port }))];
-    const selector = { 'strimzi.io/cluster': name, 'strimzi.io/kind': 'Kafka',
-      'strimzi.io/broker-role': 'true' };
+    const ports = [
+      { name: 'tcp-replication', port: 9091 },
+      ...listeners.map((l) => ({ name: `tcp-${l.name}`, port: l.port })),
+    ];
+    const selector = {
+      'strimzi.io/cluster': name,
+      'strimzi.io/kind': 'Kafka',
+      'strimzi.io/broker-role': 'true',
+    };
     const labels = { 'strimzi.io/cluster': name, 'strimzi.io/kind': 'Kafka' };
-    const owner = [{ apiVersion: 'kafka.strimzi.io/v1', kind: 'Kafka', name,
-      uid: kafka.metadata.uid, controller: false, blockOwnerDeletion: false }];
+    const owner = [
+      {
+        apiVersion: 'kafka.strimzi.io/v1',
+        kind: 'Kafka',
+        name,
+        uid: kafka.metadata.uid,
+        controller: false,
+        blockOwnerDeletion: false,
+      },
+    ];
     const base = `/api/v1/namespaces/${ns}/services`;
-    await ensure(client, base, { apiVersion: 'v1', kind: 'Service', metadata: {
-      name: `${name}-kafka-bootstrap`, namespace: ns, labels, ownerReferences: owner },
-    spec: { type: 'ClusterIP', selector, ports } });
-    await ensure(client, base, { apiVersion: 'v1', kind: 'Service', metadata: {
-      name: `${name}-kafka-brokers`, namespace: ns, labels, ownerReferences: owner },
-    spec: { clusterIP: 'None', publishNotReadyAddresses: true, selector, ports } });
+    await ensure(client, base, {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: `${name}-kafka-bootstrap`,
+        namespace: ns,
+        labels,
+        ownerReferences: owner,
+      },
+      spec: { type: 'ClusterIP', selector, ports },
+    });
+    await ensure(client, base, {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: `${name}-kafka-brokers`,
+        namespace: ns,
+        labels,
+        ownerReferences: owner,
+      },
+      spec: { clusterIP: 'None', publishNotReadyAddresses: true, selector, ports },
+    });
   };
 
   const writePoolStatus = async (pools: any[], clusterId: string): Promise<void> => {
@@ -141,21 +189,38 @@ export async function startStrimziSimulator(opts: StrimziSimulatorOptions):
       const replicas = pool.spec.replicas;
       const nodeIds = Array.from({ length: replicas }, () => next++);
       if (JSON.stringify(pool.status?.nodeIds) === JSON.stringify(nodeIds)) continue;
-      await client.json('PUT', `${API}/namespaces/${ns}/kafkanodepools/${pool.metadata.name}` +
-        '/status', { ...pool, status: { observedGeneration: pool.metadata.generation, nodeIds,
-        roles: pool.spec.roles, replicas, clusterId, labelSelector:
-          `strimzi.io/cluster=${pool.metadata.labels['strimzi.io/cluster']},` +
-          `strimzi.io/pool-name=${pool.metadata.name}` } });
+      await client.json(
+        'PUT',
+        `${API}/namespaces/${ns}/kafkanodepools/${pool.metadata.name}` + '/status',
+        {
+          ...pool,
+          status: {
+            observedGeneration: pool.metadata.generation,
+            nodeIds,
+            roles: pool.spec.roles,
+            replicas,
+            clusterId,
+            labelSelector:
+              `strimzi.io/cluster=${pool.metadata.labels['strimzi.io/cluster']},` +
+              `strimzi.io/pool-name=${pool.metadata.name}`,
+          },
+        },
+      );
     }
   };
 
   const reconcileKafka = async (kafka: any, pools: any[]): Promise<void> => {
-    const mine = pools.filter((p) => p.metadata.labels?.['strimzi.io/cluster'] ===
-      kafka.metadata.name);
+    const mine = pools.filter(
+      (p) => p.metadata.labels?.['strimzi.io/cluster'] === kafka.metadata.name,
+    );
     const why = await problem(kafka, mine);
     if (why) {
-      await report('kafkas', kafka, { type: 'NotReady', status: 'True', reason: why[0],
-        message: why[1] });
+      await report('kafkas', kafka, {
+        type: 'NotReady',
+        status: 'True',
+        reason: why[0],
+        message: why[1],
+      });
       return;
     }
     await createServices(kafka);
@@ -173,10 +238,16 @@ export async function startStrimziSimulator(opts: StrimziSimulatorOptions):
       fresh.status.conditions = fresh.status.conditions.filter((c: any) => c.type !== 'NotReady');
       await client.json('PUT', `${API}/namespaces/${ns}/kafkas/${name}/status`, fresh);
     }
-    await report('kafkas', fresh, { status: 'True', extraStatus: {
-      listeners, clusterId, kafkaVersion: kafka.spec.kafka.version,
-      kafkaNodePools: mine.map((p) => ({ name: p.metadata.name })),
-      operatorLastSuccessfulVersion: '1.2.0' } });
+    await report('kafkas', fresh, {
+      status: 'True',
+      extraStatus: {
+        listeners,
+        clusterId,
+        kafkaVersion: kafka.spec.kafka.version,
+        kafkaNodePools: mine.map((p) => ({ name: p.metadata.name })),
+        operatorLastSuccessfulVersion: '1.2.0',
+      },
+    });
   };
 
   const reconcileTopic = async (topic: any, kafkas: any[], pools: any[]): Promise<void> => {
@@ -184,19 +255,30 @@ export async function startStrimziSimulator(opts: StrimziSimulatorOptions):
     const kafka = kafkas.find((k) => k.metadata.name === cluster);
     if (!kafka || cond(kafka, 'Ready')?.status !== 'True') return;
     const brokers = pools
-      .filter((p) => p.metadata.labels?.['strimzi.io/cluster'] === cluster &&
-        (p.spec.roles ?? []).includes('broker'))
+      .filter(
+        (p) =>
+          p.metadata.labels?.['strimzi.io/cluster'] === cluster &&
+          (p.spec.roles ?? []).includes('broker'),
+      )
       .reduce((n, p) => n + p.spec.replicas, 0);
     const replicas = topic.spec?.replicas ?? 1;
     if (replicas > brokers) {
-      await report('kafkatopics', topic, { status: 'False', reason: 'KafkaError',
-        message: 'org.apache.kafka.common.errors.InvalidReplicationFactorException: ' +
-          `Replication factor: ${replicas} larger than available brokers: ${brokers}.` });
+      await report('kafkatopics', topic, {
+        status: 'False',
+        reason: 'KafkaError',
+        message:
+          'org.apache.kafka.common.errors.InvalidReplicationFactorException: ' +
+          `Replication factor: ${replicas} larger than available brokers: ${brokers}.`,
+      });
       return;
     }
-    await report('kafkatopics', topic, { status: 'True', extraStatus: {
-      topicName: topic.spec?.topicName ?? topic.metadata.name,
-      topicId: topic.status?.topicId ?? randomBytes(16).toString('base64url').slice(0, 22) } });
+    await report('kafkatopics', topic, {
+      status: 'True',
+      extraStatus: {
+        topicName: topic.spec?.topicName ?? topic.metadata.name,
+        topicId: topic.status?.topicId ?? randomBytes(16).toString('base64url').slice(0, 22),
+      },
+    });
   };
 
   // Every change resyncs the whole namespace, one pass at a time: simple, and it covers the

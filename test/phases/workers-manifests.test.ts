@@ -26,7 +26,11 @@ describe('worker Deployments', () => {
   it('one per enabled worker, named by app id, Dapr-annotated, restricted, arm64, probed', () => {
     const deps = of('Deployment');
     expect(deps.map((d) => d.metadata.name)).toEqual([
-      'recurring-worker', 'notification-worker', 'audit-worker', 'websocket-worker']);
+      'recurring-worker',
+      'notification-worker',
+      'audit-worker',
+      'websocket-worker',
+    ]);
     for (const d of deps) {
       const id = d.metadata.name;
       const pod = d.spec.template.spec;
@@ -35,27 +39,47 @@ describe('worker Deployments', () => {
       expect(d.spec.replicas).toBe(1);
       expect(d.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': id });
       expect(d.spec.template.metadata.labels).toMatchObject({
-        'app.kubernetes.io/name': id, 'app.kubernetes.io/component': 'worker' });
+        'app.kubernetes.io/name': id,
+        'app.kubernetes.io/component': 'worker',
+      });
       expect(d.spec.template.metadata.annotations).toMatchObject({
-        'dapr.io/enabled': 'true', 'dapr.io/app-id': id, 'dapr.io/app-port': '8080',
-        'dapr.io/config': 'appconfig', 'dapr.io/log-as-json': 'true',
-        'dapr.io/sidecar-cpu-request': '50m', 'dapr.io/sidecar-memory-limit': '256Mi',
+        'dapr.io/enabled': 'true',
+        'dapr.io/app-id': id,
+        'dapr.io/app-port': '8080',
+        'dapr.io/config': 'appconfig',
+        'dapr.io/log-as-json': 'true',
+        'dapr.io/sidecar-cpu-request': '50m',
+        'dapr.io/sidecar-memory-limit': '256Mi',
         'dapr.io/sidecar-seccomp-profile-type': 'RuntimeDefault',
       });
       expect(c.name).toBe(id);
       expect(c.image).toBe('fra.ocir.io/axyz/todo-worker:2.1.0');
       expect(c.env).toEqual([{ name: 'PORT', value: '8080' }]);
       expect(c.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
-      expect(c.resources).toEqual({ requests: { cpu: '50m', memory: '96Mi' },
-        limits: { cpu: '200m', memory: '192Mi' } });
-      expect(c.livenessProbe).toMatchObject({ httpGet: { path: '/health' },
-        initialDelaySeconds: 30, periodSeconds: 10 });
-      expect(c.readinessProbe).toMatchObject({ httpGet: { path: '/ready' },
-        initialDelaySeconds: 5, periodSeconds: 5 });
-      expect(c.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true,
-        allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
-      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true,
-        seccompProfile: { type: 'RuntimeDefault' } });
+      expect(c.resources).toEqual({
+        requests: { cpu: '50m', memory: '96Mi' },
+        limits: { cpu: '200m', memory: '192Mi' },
+      });
+      expect(c.livenessProbe).toMatchObject({
+        httpGet: { path: '/health' },
+        initialDelaySeconds: 30,
+        periodSeconds: 10,
+      });
+      expect(c.readinessProbe).toMatchObject({
+        httpGet: { path: '/ready' },
+        initialDelaySeconds: 5,
+        periodSeconds: 5,
+      });
+      expect(c.securityContext).toMatchObject({
+        runAsNonRoot: true,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+      });
+      expect(pod.securityContext).toMatchObject({
+        runAsNonRoot: true,
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
       expect(pod.nodeSelector).toEqual({ 'kubernetes.io/arch': 'arm64' });
       expect(pod.imagePullSecrets).toEqual([{ name: 'ocir-pull' }]);
       expect(pod.serviceAccountName).toBe(id);
@@ -77,20 +101,36 @@ describe('worker Deployments', () => {
   });
 
   it('uses the configured worker settings and honours enabled and replicas', () => {
-    const cfg = makeConfig({ apps: { workers: [
-      { appId: 'recurring-worker', topics: ['task-events'], port: 9000, replicas: 2,
-        resources: { requests: { cpu: '20m', memory: '32Mi' },
-          limits: { cpu: '100m', memory: '64Mi' } } },
-      { appId: 'notification-worker', topics: ['reminders'], enabled: false },
-    ] }, hardening: { serviceAccountPerWorkload: false } });
+    const cfg = makeConfig({
+      apps: {
+        workers: [
+          {
+            appId: 'recurring-worker',
+            topics: ['task-events'],
+            port: 9000,
+            replicas: 2,
+            resources: {
+              requests: { cpu: '20m', memory: '32Mi' },
+              limits: { cpu: '100m', memory: '64Mi' },
+            },
+          },
+          { appId: 'notification-worker', topics: ['reminders'], enabled: false },
+        ],
+      },
+      hardening: { serviceAccountPerWorkload: false },
+    });
     const objs = workerObjects(cfg, registry);
     expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
-      'Deployment/recurring-worker', 'Subscription/recurring-worker-task-events']);
+      'Deployment/recurring-worker',
+      'Subscription/recurring-worker-task-events',
+    ]);
     const dep = objs[0] as any;
     expect(dep.spec.replicas).toBe(2);
     expect(dep.spec.template.metadata.annotations['dapr.io/app-port']).toBe('9000');
-    expect(dep.spec.template.spec.containers[0].resources.limits).toEqual({ cpu: '100m',
-      memory: '64Mi' });
+    expect(dep.spec.template.spec.containers[0].resources.limits).toEqual({
+      cpu: '100m',
+      memory: '64Mi',
+    });
     expect(dep.spec.template.spec.serviceAccountName).toBeUndefined();
   });
 });
@@ -98,21 +138,24 @@ describe('worker Deployments', () => {
 describe('worker images', () => {
   it('prefers the registry phase prefix, else registry.host/namespace, else a usage error', () => {
     const cfg = makeConfig({ registry: { host: 'ghcr.io', namespace: 'acme' } });
-    const dep = (o: KubeObject[]) => (o.find((x) => x.kind === 'Deployment') as any)
-      .spec.template.spec;
-    expect(dep(workerObjects(cfg, undefined)).containers[0].image)
-      .toBe('ghcr.io/acme/todo-worker:latest');
+    const dep = (o: KubeObject[]) =>
+      (o.find((x) => x.kind === 'Deployment') as any).spec.template.spec;
+    expect(dep(workerObjects(cfg, undefined)).containers[0].image).toBe(
+      'ghcr.io/acme/todo-worker:latest',
+    );
     expect(dep(workerObjects(cfg, undefined)).imagePullSecrets).toBeUndefined();
-    expect(dep(workerObjects(cfg, registry)).containers[0].image)
-      .toBe('fra.ocir.io/axyz/todo-worker:latest');
+    expect(dep(workerObjects(cfg, registry)).containers[0].image).toBe(
+      'fra.ocir.io/axyz/todo-worker:latest',
+    );
     const err = usageCode(() => workerObjects(makeConfig({}), undefined));
     expect(err.code).toBe('WORKER_IMAGE_UNKNOWN');
     expect(err.hint).toMatch(/registry\.host and registry\.namespace/);
   });
 
   it('needs no image when every worker is disabled', () => {
-    const cfg = makeConfig({ apps: { workers: [
-      { appId: 'recurring-worker', topics: ['task-events'], enabled: false }] } });
+    const cfg = makeConfig({
+      apps: { workers: [{ appId: 'recurring-worker', topics: ['task-events'], enabled: false }] },
+    });
     expect(workerObjects(cfg, undefined)).toEqual([]);
   });
 });
@@ -121,23 +164,33 @@ describe('worker Subscriptions', () => {
   it('one dapr.io/v2alpha1 Subscription per (worker, topic), scoped to the worker', () => {
     const subs = of('Subscription');
     expect(subs.map((s) => s.metadata.name)).toEqual([
-      'recurring-worker-task-events', 'notification-worker-reminders',
-      'audit-worker-task-events', 'audit-worker-reminders', 'audit-worker-task-updates',
-      'websocket-worker-task-updates']);
+      'recurring-worker-task-events',
+      'notification-worker-reminders',
+      'audit-worker-task-events',
+      'audit-worker-reminders',
+      'audit-worker-task-updates',
+      'websocket-worker-task-updates',
+    ]);
     for (const s of subs) {
       const appId = s.metadata.labels['app.kubernetes.io/name'];
       expect(s.apiVersion).toBe('dapr.io/v2alpha1');
       expect(s.metadata.namespace).toBe('todo-app');
       expect(s.scopes).toEqual([appId]);
       expect(s.metadata.name).toBe(`${appId}-${s.spec.topic}`);
-      expect(s.spec).toEqual({ pubsubname: 'pubsub', topic: s.spec.topic,
-        routes: { default: '/events' } });
+      expect(s.spec).toEqual({
+        pubsubname: 'pubsub',
+        topic: s.spec.topic,
+        routes: { default: '/events' },
+      });
     }
   });
 
   it('the audit worker reads every Kafka topic; the others the runbook topic', () => {
-    const topicsOf = (id: string) => of('Subscription').filter((s) => s.scopes[0] === id)
-      .map((s) => s.spec.topic).sort();
+    const topicsOf = (id: string) =>
+      of('Subscription')
+        .filter((s) => s.scopes[0] === id)
+        .map((s) => s.spec.topic)
+        .sort();
     expect(topicsOf('audit-worker')).toEqual(config.kafka.topics.map((t) => t.name).sort());
     expect(topicsOf('recurring-worker')).toEqual(['task-events']);
     expect(topicsOf('notification-worker')).toEqual(['reminders']);
@@ -145,37 +198,60 @@ describe('worker Subscriptions', () => {
   });
 
   it('takes the pub/sub name and route from the config', () => {
-    const cfg = makeConfig({ dapr: { pubsubName: 'kafka-pubsub' },
-      apps: { workers: [{ appId: 'audit', topics: ['reminders'], route: '/audit' }] } });
+    const cfg = makeConfig({
+      dapr: { pubsubName: 'kafka-pubsub' },
+      apps: { workers: [{ appId: 'audit', topics: ['reminders'], route: '/audit' }] },
+    });
     const [sub] = workerObjects(cfg, registry).filter((o) => o.kind === 'Subscription') as any[];
-    expect(sub.spec).toEqual({ pubsubname: 'kafka-pubsub', topic: 'reminders',
-      routes: { default: '/audit' } });
+    expect(sub.spec).toEqual({
+      pubsubname: 'kafka-pubsub',
+      topic: 'reminders',
+      routes: { default: '/audit' },
+    });
   });
 });
 
 describe('config clashes', () => {
-  const workers = (list: unknown[]) => () => workerObjects(makeConfig({
-    kafka: { topics: ['c', 'b-c', 'task-events'].map((name) =>
-      ({ name, partitions: 1, retentionMs: 3_600_000 })) },
-    apps: { workers: list } } as never), registry);
+  const workers = (list: unknown[]) => () =>
+    workerObjects(
+      makeConfig({
+        kafka: {
+          topics: ['c', 'b-c', 'task-events'].map((name) => ({
+            name,
+            partitions: 1,
+            retentionMs: 3_600_000,
+          })),
+        },
+        apps: { workers: list },
+      } as never),
+      registry,
+    );
 
   it('names duplicate app ids, app names taken by frontend/backend and repeated topics', () => {
-    const err = usageCode(workers([
-      { appId: 'w1', topics: ['c', 'c'] },
-      { appId: 'w1', topics: ['task-events'] },
-      { appId: 'backend', topics: ['c'] },
-    ]));
+    const err = usageCode(
+      workers([
+        { appId: 'w1', topics: ['c', 'c'] },
+        { appId: 'w1', topics: ['task-events'] },
+        { appId: 'backend', topics: ['c'] },
+      ]),
+    );
     expect(err.code).toBe('WORKERS_CONFIG');
-    expect(err.details).toEqual(expect.arrayContaining([
-      'apps.workers[0].topics[1]: c is listed twice',
-      'apps.workers[1].appId: w1 is already used by apps.workers[0]',
-      'apps.workers[2].appId: backend is the name of an app Deployment; choose another',
-    ]));
+    expect(err.details).toEqual(
+      expect.arrayContaining([
+        'apps.workers[0].topics[1]: c is listed twice',
+        'apps.workers[1].appId: w1 is already used by apps.workers[0]',
+        'apps.workers[2].appId: backend is the name of an app Deployment; choose another',
+      ]),
+    );
   });
 
   it('names two (worker, topic) pairs that would share a Subscription name', () => {
-    const err = usageCode(workers([
-      { appId: 'a-b', topics: ['c'] }, { appId: 'a', topics: ['b-c'] }]));
+    const err = usageCode(
+      workers([
+        { appId: 'a-b', topics: ['c'] },
+        { appId: 'a', topics: ['b-c'] },
+      ]),
+    );
     expect(err.details.join('\n')).toMatch(/Subscription a-b-c would serve both a-b\/c and a\/b-c/);
   });
 });
@@ -184,8 +260,7 @@ describe('phase workers: metadata and render', () => {
   it('declares its place in the graph and the runbook tasks it covers', () => {
     expect(workersPhase.id).toBe('workers');
     expect(workersPhase.needs).toEqual(['apps', 'kafka', 'dapr']);
-    expect(workersPhase.runbook).toEqual(
-      Array.from({ length: 20 }, (_, i) => `T${121 + i}`));
+    expect(workersPhase.runbook).toEqual(Array.from({ length: 20 }, (_, i) => `T${121 + i}`));
   });
 
   it('plans every object, the wiring check, pruning, rollouts and sidecars', async () => {

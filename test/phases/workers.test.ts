@@ -16,7 +16,8 @@ import { kafkaTopics } from '../../src/manifests/kafka/topics.js';
 import { workerPods } from '../../src/manifests/workers/verify.js';
 import { harness, isolatedNamespaces, makeConfig, type Harness } from './apps-harness.js';
 import {
-  startInjectorSimulator, type InjectorSimulator,
+  startInjectorSimulator,
+  type InjectorSimulator,
 } from './apps-sidecar-injector-simulator.ts';
 
 const cluster = useCluster();
@@ -29,8 +30,12 @@ const IDS = ['recurring-worker', 'notification-worker', 'audit-worker', 'websock
 function workersConfig(extra: Record<string, unknown> = {}) {
   return makeConfig({
     ...isolatedNamespaces(PREFIX),
-    apps: { namespace: APP, rolloutTimeoutSeconds: 60, workerTag: '1.4.0',
-      ...(extra.apps as object | undefined) },
+    apps: {
+      namespace: APP,
+      rolloutTimeoutSeconds: 60,
+      workerTag: '1.4.0',
+      ...(extra.apps as object | undefined),
+    },
     secrets: { dbConnectionString: { fromEnv: ENV } },
     ...(extra.dapr ? { dapr: extra.dapr } : {}),
   } as never);
@@ -44,22 +49,46 @@ let injector: InjectorSimulator | undefined;
 function pretendDependencies(hx: Harness): void {
   const c = hx.config;
   hx.pretend('registry', REGISTRY);
-  hx.pretend('apps', { url: 'http://127.0.0.1:9', namespace: c.apps.namespace, images: {},
-    daprSidecars: true });
-  hx.pretend('kafka', { namespace: c.kafka.namespace, cluster: c.kafka.clusterName,
-    kafkaVersion: c.kafka.version, topics: c.kafka.topics.map((t) => t.name) });
-  hx.pretend('dapr', { namespace: c.dapr.namespace, release: 'dapr', revision: 1,
-    components: daprAppObjects(c).map((o) => `${o.kind}/${o.metadata.name}`) });
+  hx.pretend('apps', {
+    url: 'http://127.0.0.1:9',
+    namespace: c.apps.namespace,
+    images: {},
+    daprSidecars: true,
+  });
+  hx.pretend('kafka', {
+    namespace: c.kafka.namespace,
+    cluster: c.kafka.clusterName,
+    kafkaVersion: c.kafka.version,
+    topics: c.kafka.topics.map((t) => t.name),
+  });
+  hx.pretend('dapr', {
+    namespace: c.dapr.namespace,
+    release: 'dapr',
+    revision: 1,
+    components: daprAppObjects(c).map((o) => `${o.kind}/${o.metadata.name}`),
+  });
 }
 
 async function topicReady(name: string, status: 'True' | 'False'): Promise<void> {
-  await setCondition(cluster.kubeconfigPath, { group: 'kafka.strimzi.io', version: 'v1',
-    plural: 'kafkatopics', namespace: h.config.kafka.namespace, name },
-  { status, reason: status === 'True' ? undefined : 'NotEnoughBrokers' });
+  await setCondition(
+    cluster.kubeconfigPath,
+    {
+      group: 'kafka.strimzi.io',
+      version: 'v1',
+      plural: 'kafkatopics',
+      namespace: h.config.kafka.namespace,
+      name,
+    },
+    { status, reason: status === 'True' ? undefined : 'NotEnoughBrokers' },
+  );
 }
 
-const ref = (kind: string, name: string, apiVersion = 'apps/v1') =>
-  ({ apiVersion, kind, name, namespace: APP });
+const ref = (kind: string, name: string, apiVersion = 'apps/v1') => ({
+  apiVersion,
+  kind,
+  name,
+  namespace: APP,
+});
 
 beforeAll(async () => {
   process.env[ENV] = 'postgresql://u:workers-test-secret@db/x';
@@ -87,8 +116,9 @@ describe('worker manifests on the API server', () => {
     expect(objects.filter((o) => o.kind === 'Subscription')).toHaveLength(6);
     const results = await kube.apply(objects, { dryRun: true });
     // The kube layer orders what it applies (ServiceAccounts before the Deployments using them).
-    expect(results.map((r) => `${r.ref.kind}/${r.ref.name}:${r.action}`).sort())
-      .toEqual(objects.map((o) => `${o.kind}/${o.metadata.name}:created`).sort());
+    expect(results.map((r) => `${r.ref.kind}/${r.ref.name}:${r.action}`).sort()).toEqual(
+      objects.map((o) => `${o.kind}/${o.metadata.name}:created`).sort(),
+    );
   });
 
   it('Subscriptions meet the real Dapr CRD: v1alpha1 shapes are rejected', async () => {
@@ -100,16 +130,21 @@ describe('worker manifests on the API server', () => {
     const unknown = { ...sub!, spec: { ...spec, deadLetterTopics: ['x'] } } as KubeObject;
     await expect(kube.apply([unknown], { dryRun: true })).rejects.toThrow(/deadLetterTopics/);
     const { routes: _omitted, ...noRoutes } = spec;
-    await expect(kube.apply([{ ...sub!, spec: noRoutes } as KubeObject], { dryRun: true }))
-      .rejects.toThrow(/routes/);
+    await expect(
+      kube.apply([{ ...sub!, spec: noRoutes } as KubeObject], { dryRun: true }),
+    ).rejects.toThrow(/routes/);
     // v1alpha1 itself needs the Dapr operator's conversion webhook, which is not installed
     // until Dapr runs: the API server cannot store it.
-    const v1 = { ...sub!, apiVersion: 'dapr.io/v1alpha1', metadata: { ...sub!.metadata,
-      name: 'v1alpha1-probe' }, spec: { pubsubname: 'pubsub', topic: 'reminders',
-      route: '/events' } } as KubeObject;
+    const v1 = {
+      ...sub!,
+      apiVersion: 'dapr.io/v1alpha1',
+      metadata: { ...sub!.metadata, name: 'v1alpha1-probe' },
+      spec: { pubsubname: 'pubsub', topic: 'reminders', route: '/events' },
+    } as KubeObject;
     try {
-      await expect(kube.apply([v1]))
-        .rejects.toThrow(/conversion webhook for dapr\.io\/v1alpha1, Kind=Subscription failed/);
+      await expect(kube.apply([v1])).rejects.toThrow(
+        /conversion webhook for dapr\.io\/v1alpha1, Kind=Subscription failed/,
+      );
     } finally {
       await kube.delete(ref('Subscription', 'v1alpha1-probe', 'dapr.io/v2alpha1'));
     }
@@ -122,8 +157,12 @@ describe('phase workers', () => {
     expect(summary.failed).toEqual([]);
     expect(summary.succeeded).toEqual(['workers']);
     const out = h.journal.get('workers')?.outputs as WorkersOutputs;
-    expect(out).toMatchObject({ namespace: APP, image: 'fra.ocir.io/axyz/todo-worker:1.4.0',
-      daprSidecars: true, pruned: [] });
+    expect(out).toMatchObject({
+      namespace: APP,
+      image: 'fra.ocir.io/axyz/todo-worker:1.4.0',
+      daprSidecars: true,
+      pruned: [],
+    });
     expect(out.subscriptions).toHaveLength(6);
     expect(out.notVerified).toEqual([expect.stringMatching(/^event consumption/)]);
     const waits = h.events.filter((e) => e.type === 'wait' && e.phase === 'workers') as any[];
@@ -137,8 +176,9 @@ describe('phase workers', () => {
     }
     const check = await workersPhase.checkpoint(h.context(workersPhase));
     expect(check.ok).toBe(true);
-    expect(check.detail)
-      .toMatch(/4 worker\(s\) rolled out; each worker pod runs the app plus daprd/);
+    expect(check.detail).toMatch(
+      /4 worker\(s\) rolled out; each worker pod runs the app plus daprd/,
+    );
     expect(check.detail).toMatch(/Not verified: event consumption/);
   });
 
@@ -146,17 +186,31 @@ describe('phase workers', () => {
   it('restricted Pod Security admits a worker pod with daprd, rejects a weakened one', async () => {
     const raw = cluster.client();
     const dep = workerObjects(h.config, REGISTRY).find((o) => o.kind === 'Deployment') as any;
-    const pod = { apiVersion: 'v1', kind: 'Pod',
-      metadata: { name: 'worker-psa-probe', namespace: APP,
-        labels: { probe: 'psa' }, annotations: dep.spec.template.metadata.annotations },
-      spec: dep.spec.template.spec };
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'worker-psa-probe',
+        namespace: APP,
+        labels: { probe: 'psa' },
+        annotations: dep.spec.template.metadata.annotations,
+      },
+      spec: dep.spec.template.spec,
+    };
     const path = `/api/v1/namespaces/${APP}/pods?dryRun=All&fieldValidation=Strict`;
     const ok = await raw.request('POST', path, pod);
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
     expect(ok.body.spec.containers.map((c: any) => c.name)).toEqual(['recurring-worker', 'daprd']);
     const [app] = pod.spec.containers as any[];
-    const weak = { ...pod, spec: { ...pod.spec, containers: [{ ...app,
-      securityContext: { ...app.securityContext, allowPrivilegeEscalation: true } }] } };
+    const weak = {
+      ...pod,
+      spec: {
+        ...pod.spec,
+        containers: [
+          { ...app, securityContext: { ...app.securityContext, allowPrivilegeEscalation: true } },
+        ],
+      },
+    };
     const denied = await raw.request('POST', path, weak);
     expect(denied.status).toBe(403);
     expect(denied.body.message).toMatch(/violates PodSecurity "restricted:latest"/);
@@ -171,12 +225,15 @@ describe('phase workers', () => {
   it('checkpoint names a missing Subscription; the next run re-creates it', async () => {
     await kube.delete(ref('Subscription', 'audit-worker-reminders', 'dapr.io/v2alpha1'));
     const check = await workersPhase.checkpoint(h.context(workersPhase));
-    expect(check).toEqual({ ok: false,
-      detail: `Subscription ${APP}/audit-worker-reminders: missing` });
+    expect(check).toEqual({
+      ok: false,
+      detail: `Subscription ${APP}/audit-worker-reminders: missing`,
+    });
     const summary = await h.run([workersPhase], ['workers']);
     expect(summary.succeeded).toEqual(['workers']);
-    expect(await kube.get(ref('Subscription', 'audit-worker-reminders', 'dapr.io/v2alpha1')))
-      .toBeDefined();
+    expect(
+      await kube.get(ref('Subscription', 'audit-worker-reminders', 'dapr.io/v2alpha1')),
+    ).toBeDefined();
   });
 
   it('without the injector a restart cannot add daprd: the run fails naming the pods', async () => {
@@ -186,13 +243,15 @@ describe('phase workers', () => {
     await kube.waitForRollout(APP, 'notification-worker', { timeoutMs: 60_000 });
     const check = await workersPhase.checkpoint(h.context(workersPhase));
     expect(check.ok).toBe(false);
-    expect(check.detail)
-      .toMatch(/^notification-worker pods without the Dapr sidecar: .*\[notification-worker\]/);
+    expect(check.detail).toMatch(
+      /^notification-worker pods without the Dapr sidecar: .*\[notification-worker\]/,
+    );
     const summary = await h.run([workersPhase], ['workers']);
     const failure = summary.failed.find((f) => f.phase === 'workers');
     expect(failure?.error.code).toBe('DAPR_SIDECAR_MISSING');
-    expect(failure?.error.message)
-      .toMatch(/notification-worker pods do not run the app plus daprd/);
+    expect(failure?.error.message).toMatch(
+      /notification-worker pods do not run the app plus daprd/,
+    );
     expect(failure?.error.hint).toMatch(/dapr-sidecar-injector/);
   });
 
@@ -200,17 +259,24 @@ describe('phase workers', () => {
     injector = await startInjectorSimulator(cluster.client(), APP);
     const summary = await h.run([workersPhase], ['workers']);
     expect(summary.failed).toEqual([]);
-    expect(h.lines.some((l) => l.includes('notification-worker:') &&
-      l.includes('lack daprd; rollout restart'))).toBe(true);
+    expect(
+      h.lines.some(
+        (l) => l.includes('notification-worker:') && l.includes('lack daprd; rollout restart'),
+      ),
+    ).toBe(true);
     const pods = await workerPods(kube, h.config, 'notification-worker');
-    expect((pods[0]!.spec as any).containers.map((c: any) => c.name))
-      .toEqual(['notification-worker', 'daprd']);
+    expect((pods[0]!.spec as any).containers.map((c: any) => c.name)).toEqual([
+      'notification-worker',
+      'daprd',
+    ]);
   });
 
   it('fails before applying when the pub/sub Component or a topic is not there', async () => {
     await topicReady('reminders', 'False');
-    const hb = harness(workersConfig({ dapr: { pubsubName: 'missing-pubsub' } }),
-      cluster.kubeconfigPath);
+    const hb = harness(
+      workersConfig({ dapr: { pubsubName: 'missing-pubsub' } }),
+      cluster.kubeconfigPath,
+    );
     try {
       pretendDependencies(hb);
       const summary = await hb.run([workersPhase], ['workers']);
@@ -220,8 +286,9 @@ describe('phase workers', () => {
         `Dapr pub/sub Component ${APP}/missing-pubsub is missing (run \`todo-infra phase dapr\`)`,
         expect.stringMatching(/^KafkaTopic reminders is not Ready: Ready=False \(NotEnoughBrokers/),
       ]);
-      const sub = await kube.get(ref('Subscription', 'recurring-worker-task-events',
-        'dapr.io/v2alpha1'));
+      const sub = await kube.get(
+        ref('Subscription', 'recurring-worker-task-events', 'dapr.io/v2alpha1'),
+      );
       expect((sub?.spec as any).pubsubname).toBe('pubsub');
     } finally {
       await topicReady('reminders', 'True');
@@ -230,20 +297,30 @@ describe('phase workers', () => {
   });
 
   it('prunes the Deployment, ServiceAccount and Subscriptions that left the config', async () => {
-    const hp = harness(workersConfig({ apps: { workers: [
-      { appId: 'recurring-worker', topics: ['task-events'] },
-      { appId: 'notification-worker', topics: ['reminders'] },
-      { appId: 'audit-worker', topics: ['task-events', 'reminders'] },
-      { appId: 'websocket-worker', topics: ['task-updates'], enabled: false },
-    ] } }), cluster.kubeconfigPath);
+    const hp = harness(
+      workersConfig({
+        apps: {
+          workers: [
+            { appId: 'recurring-worker', topics: ['task-events'] },
+            { appId: 'notification-worker', topics: ['reminders'] },
+            { appId: 'audit-worker', topics: ['task-events', 'reminders'] },
+            { appId: 'websocket-worker', topics: ['task-updates'], enabled: false },
+          ],
+        },
+      }),
+      cluster.kubeconfigPath,
+    );
     try {
       pretendDependencies(hp);
       const summary = await hp.run([workersPhase], ['workers']);
       expect(summary.failed).toEqual([]);
       const out = hp.journal.get('workers')?.outputs as WorkersOutputs;
-      expect(out.pruned.sort()).toEqual(['Deployment/websocket-worker',
-        'ServiceAccount/websocket-worker', 'Subscription/audit-worker-task-updates',
-        'Subscription/websocket-worker-task-updates']);
+      expect(out.pruned.sort()).toEqual([
+        'Deployment/websocket-worker',
+        'ServiceAccount/websocket-worker',
+        'Subscription/audit-worker-task-updates',
+        'Subscription/websocket-worker-task-updates',
+      ]);
       expect(await kube.get(ref('Deployment', 'websocket-worker'))).toBeUndefined();
       const subs = await kube.list('dapr.io/v2alpha1', 'Subscription', APP);
       expect(subs.map((s) => s.metadata.name).sort()).toEqual(out.subscriptions.slice().sort());

@@ -14,10 +14,16 @@ import { parse } from 'yaml';
 import { configSchema } from '../../src/config/schema.js';
 import { DEPLOYER_RULES } from '../../src/manifests/base/rbac.js';
 import {
-  DEPLOYER_PERMISSIONS, deployTargets, type Permission, type RbacRule,
+  DEPLOYER_PERMISSIONS,
+  deployTargets,
+  type Permission,
+  type RbacRule,
 } from '../../src/pipeline/deployer.js';
 import {
-  deployScript, kubeconfigScript, rollbackScript, rolloutStatusScript,
+  deployScript,
+  kubeconfigScript,
+  rollbackScript,
+  rolloutStatusScript,
 } from '../../src/pipeline/scripts.js';
 import { script } from '../../src/pipeline/workflow.js';
 import { useCluster } from '../cluster/fixture.ts';
@@ -36,8 +42,10 @@ let kubectlBin = '';
 const runner = mkdtempSync(join(tmpdir(), 'todo-infra-deploy-runner-'));
 
 function admin(args: string[], input?: string): string {
-  const r = spawnSync(kubectlBin, ['--kubeconfig', cluster.kubeconfigPath, ...args],
-    { encoding: 'utf8', input });
+  const r = spawnSync(kubectlBin, ['--kubeconfig', cluster.kubeconfigPath, ...args], {
+    encoding: 'utf8',
+    input,
+  });
   if (r.status !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 }
@@ -49,10 +57,15 @@ function step(body: string, env: Record<string, string>): { status: number | nul
   const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], {
     encoding: 'utf8',
     env: {
-      PATH: `${dirname(kubectlBin)}:${process.env.PATH ?? ''}`, HOME: runner,
-      RUNNER_TEMP: runner, GITHUB_ENV: join(runner, 'github_env'),
-      KUBECONFIG: join(runner, 'kubeconfig'), APP_NAMESPACE: NS, ROLLOUT_TIMEOUT: '120s',
-      IMAGE_PREFIX: PREFIX, ...env,
+      PATH: `${dirname(kubectlBin)}:${process.env.PATH ?? ''}`,
+      HOME: runner,
+      RUNNER_TEMP: runner,
+      GITHUB_ENV: join(runner, 'github_env'),
+      KUBECONFIG: join(runner, 'kubeconfig'),
+      APP_NAMESPACE: NS,
+      ROLLOUT_TIMEOUT: '120s',
+      IMAGE_PREFIX: PREFIX,
+      ...env,
     },
   });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
@@ -65,18 +78,37 @@ function setRole(perms: readonly Permission[], given?: readonly RbacRule[]): voi
     if (r) r.verbs.push(p.verb);
     else rules.push({ apiGroups: [p.apiGroup], resources: [p.resource], verbs: [p.verb] });
   }
-  admin(['apply', '-f', '-'], JSON.stringify({
-    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role',
-    metadata: { name: 'deployer', namespace: NS }, rules,
-  }));
+  admin(
+    ['apply', '-f', '-'],
+    JSON.stringify({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'deployer', namespace: NS },
+      rules,
+    }),
+  );
   // The authorizer reads RBAC through an informer: wait until it agrees with the new rules.
   const as = `system:serviceaccount:${NS}:${SA}`;
   for (const p of DEPLOYER_PERMISSIONS) {
     const want = perms.includes(p) ? 'yes' : 'no';
     const resource = p.apiGroup ? `${p.resource}.${p.apiGroup}` : p.resource;
     for (let i = 0; i < 50; i++) {
-      const r = spawnSync(kubectlBin, ['--kubeconfig', cluster.kubeconfigPath, 'auth', 'can-i',
-        p.verb, resource, '-n', NS, '--as', as], { encoding: 'utf8' });
+      const r = spawnSync(
+        kubectlBin,
+        [
+          '--kubeconfig',
+          cluster.kubeconfigPath,
+          'auth',
+          'can-i',
+          p.verb,
+          resource,
+          '-n',
+          NS,
+          '--as',
+          as,
+        ],
+        { encoding: 'utf8' },
+      );
       if (r.stdout.trim() === want) break;
       spawnSync('sleep', ['0.2']);
     }
@@ -91,7 +123,8 @@ function images(): Record<string, string> {
     }>;
   };
   return Object.fromEntries(
-    list.items.map((d) => [d.metadata.name, d.spec.template.spec.containers[0]!.image]));
+    list.items.map((d) => [d.metadata.name, d.spec.template.spec.containers[0]!.image]),
+  );
 }
 
 function changed(): string[] {
@@ -102,22 +135,37 @@ beforeAll(async () => {
   kubectlBin = (await ensureTools(['kubernetes'])).kubectl!;
   admin(['create', 'namespace', NS]);
   admin(['create', 'serviceaccount', SA, '-n', NS]);
-  admin(['create', 'rolebinding', 'deployer', '-n', NS, '--role', 'deployer',
-    `--serviceaccount=${NS}:${SA}`]);
+  admin([
+    'create',
+    'rolebinding',
+    'deployer',
+    '-n',
+    NS,
+    '--role',
+    'deployer',
+    `--serviceaccount=${NS}:${SA}`,
+  ]);
   setRole(DEPLOYER_PERMISSIONS);
   for (const t of targets) {
-    admin(['apply', '-f', '-'], JSON.stringify({
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: t.deployment, namespace: NS },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: { app: t.deployment } },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
-        template: {
-          metadata: { labels: { app: t.deployment } },
-          spec: { containers: [{ name: t.container, image: `${PREFIX}/${t.repository}:initial` }] },
+    admin(
+      ['apply', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: t.deployment, namespace: NS },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: t.deployment } },
+          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+          template: {
+            metadata: { labels: { app: t.deployment } },
+            spec: {
+              containers: [{ name: t.container, image: `${PREFIX}/${t.repository}:initial` }],
+            },
+          },
         },
-      },
-    }));
+      }),
+    );
   }
   for (const t of targets) {
     admin(['rollout', 'status', `deployment/${t.deployment}`, '-n', NS, '--timeout', '120s']);
@@ -135,9 +183,11 @@ beforeAll(async () => {
 
 describe('deploy scripts as the CI/CD ServiceAccount', () => {
   it('acts as the ServiceAccount, not as an admin', () => {
-    const r = spawnSync(kubectlBin,
+    const r = spawnSync(
+      kubectlBin,
       ['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'],
-      { encoding: 'utf8', env: { ...process.env, KUBECONFIG: join(runner, 'kubeconfig') } });
+      { encoding: 'utf8', env: { ...process.env, KUBECONFIG: join(runner, 'kubeconfig') } },
+    );
     expect(r.stdout).toBe(`system:serviceaccount:${NS}:${SA}`);
   });
 
@@ -188,8 +238,9 @@ describe('deploy scripts as the CI/CD ServiceAccount', () => {
   ])('fails with "forbidden" without %s', (missing, body, env: Record<string, string>) => {
     // Leave one changed Deployment for the status/rollback scripts to act on.
     writeFileSync(join(runner, 'changed-deployments'), `${targets[0]!.deployment} 1\n`);
-    setRole(DEPLOYER_PERMISSIONS.filter((p) => `${p.apiGroup}/${p.resource}/${p.verb}` !==
-      missing));
+    setRole(
+      DEPLOYER_PERMISSIONS.filter((p) => `${p.apiGroup}/${p.resource}/${p.verb}` !== missing),
+    );
     try {
       const r = step(body, { IMAGE_TAG: 'sha-other', ROLLOUT_TIMEOUT: '10s', ...env });
       expect(r.status).not.toBe(0);
@@ -204,11 +255,18 @@ describe('deploy scripts as the CI/CD ServiceAccount', () => {
     const t = targets[0]!;
     for (const n of cluster.nodeNames) admin(['cordon', n]);
     try {
-      admin(['set', 'image', `deployment/${t.deployment}`, '-n', NS,
-        `${t.container}=${PREFIX}/stuck:1`]);
+      admin([
+        'set',
+        'image',
+        `deployment/${t.deployment}`,
+        '-n',
+        NS,
+        `${t.container}=${PREFIX}/stuck:1`,
+      ]);
       writeFileSync(join(runner, 'changed-deployments'), `${t.deployment} 1\n`);
-      setRole(DEPLOYER_PERMISSIONS.filter((p) =>
-        !(p.resource === 'deployments' && p.verb === 'watch')));
+      setRole(
+        DEPLOYER_PERMISSIONS.filter((p) => !(p.resource === 'deployments' && p.verb === 'watch')),
+      );
       const r = step(rolloutStatusScript(), { ROLLOUT_TIMEOUT: '5s' });
       expect(r.status).not.toBe(0);
       expect(r.out).toMatch(/forbidden/i);
@@ -220,7 +278,7 @@ describe('deploy scripts as the CI/CD ServiceAccount', () => {
     admin(['rollout', 'status', `deployment/${t.deployment}`, '-n', NS, '--timeout', '60s']);
   });
 
-  it("deploys, waits and rolls back with the Role phase base renders", () => {
+  it('deploys, waits and rolls back with the Role phase base renders', () => {
     setRole(DEPLOYER_PERMISSIONS, DEPLOYER_RULES);
     try {
       expect(step(deployScript(targets), { IMAGE_TAG: 'sha-base-role' }).status).toBe(0);

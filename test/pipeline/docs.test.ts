@@ -29,8 +29,14 @@ describe('documented secrets and variables', () => {
       refs.variables.forEach((v) => used.variables.add(v));
     }
     const docs = documented(out.readmeSection);
-    const docSecrets = [...docs].filter(([, k]) => k === 'secret').map(([n]) => n).sort();
-    const docVars = [...docs].filter(([, k]) => k === 'variable').map(([n]) => n).sort();
+    const docSecrets = [...docs]
+      .filter(([, k]) => k === 'secret')
+      .map(([n]) => n)
+      .sort();
+    const docVars = [...docs]
+      .filter(([, k]) => k === 'variable')
+      .map(([n]) => n)
+      .sort();
     expect(docSecrets).toEqual([...used.secrets].sort());
     expect(docVars).toEqual([...used.variables].sort());
     expect(docs.size).toBe(REFS.length);

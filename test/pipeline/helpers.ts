@@ -32,7 +32,10 @@ export const CONFIG_INPUTS: Record<string, ConfigInput> = {
       productionEnvironment: 'prod',
       components: {
         frontend: {
-          dir: 'apps/web', lint: 'pnpm lint', test: 'pnpm test', dockerfile: 'docker/Dockerfile',
+          dir: 'apps/web',
+          lint: 'pnpm lint',
+          test: 'pnpm test',
+          dockerfile: 'docker/Dockerfile',
         },
         backend: { dir: 'services/api', test: 'python3 -m pytest -q' },
         worker: { dir: 'services/worker' },
@@ -76,7 +79,10 @@ export function renderToTemp(config: Config): string {
 /** The project's own workflow files (absolute paths). */
 export function ownWorkflows(): string[] {
   const dir = join(repoRoot, '.github', 'workflows');
-  return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(dir, f)).sort();
+  return readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => join(dir, f))
+    .sort();
 }
 
 export interface StepData {

@@ -38,19 +38,22 @@ describe('actionlint + shellcheck', () => {
     const dir = mkdtempSync(join(tmpdir(), 'todo-infra-actionlint-'));
     mkdirSync(join(dir, '.github', 'workflows'), { recursive: true });
     const file = join(dir, '.github', 'workflows', 'bad.yaml');
-    writeFileSync(file, [
-      'on: push',
-      'permissions: {}',
-      'jobs:',
-      '  bad:',
-      '    runs-on: ubuntu-24.04',
-      '    steps:',
-      '      - run: echo $UNQUOTED',
-      '      - uses: actions/checkout@v4',
-      '        with:',
-      '          no-such-input: true',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      file,
+      [
+        'on: push',
+        'permissions: {}',
+        'jobs:',
+        '  bad:',
+        '    runs-on: ubuntu-24.04',
+        '    steps:',
+        '      - run: echo $UNQUOTED',
+        '      - uses: actions/checkout@v4',
+        '        with:',
+        '          no-such-input: true',
+        '',
+      ].join('\n'),
+    );
     const result = await lintWorkflows([file]);
     expect(result.ok).toBe(false);
     expect(result.output).toContain('SC2086');

@@ -21,14 +21,24 @@ function setup(name = 'default'): { config: Config; ctx: PhaseContext; out: stri
   const config = configSchema.parse({ ...input, pipeline });
   const stateDir = mkdtempSync(join(tmpdir(), 'todo-infra-pipeline-state-'));
   const factory = contextFactory({
-    config, stateDir, journal: Journal.load(stateDir), events: new EventBus(),
-    log: memoryLogger(2).logger, signal: new AbortController().signal, interactive: false, kube: {},
+    config,
+    stateDir,
+    journal: Journal.load(stateDir),
+    events: new EventBus(),
+    log: memoryLogger(2).logger,
+    signal: new AbortController().signal,
+    interactive: false,
+    kube: {},
   });
   return { config, ctx: factory(pipelinePhase), out };
 }
 
-const FILES = ['.github/workflows/ci.yaml', '.github/workflows/cd-dev.yaml',
-  '.github/workflows/cd-prod.yaml', 'infrastructure/README.md'];
+const FILES = [
+  '.github/workflows/ci.yaml',
+  '.github/workflows/cd-dev.yaml',
+  '.github/workflows/cd-prod.yaml',
+  'infrastructure/README.md',
+];
 
 describe('phase pipeline', () => {
   it('is a no-cluster phase after preflight covering T102–T120', () => {
@@ -53,8 +63,12 @@ describe('phase pipeline', () => {
       expect(readFileSync(join(out, f.path), 'utf8'), f.path).toBe(f.content);
     }
     expect(await pipelinePhase.checkpoint(ctx)).toMatchObject({ ok: true });
-    expect((await pipelinePhase.plan(ctx)).map((p) => p.detail)).toEqual(
-      ['unchanged', 'unchanged', 'unchanged', 'unchanged (only the todo-infra:pipeline section)']);
+    expect((await pipelinePhase.plan(ctx)).map((p) => p.detail)).toEqual([
+      'unchanged',
+      'unchanged',
+      'unchanged',
+      'unchanged (only the todo-infra:pipeline section)',
+    ]);
     expect((await pipelinePhase.run(ctx)).written).toEqual([]);
   });
 
@@ -91,8 +105,11 @@ describe('phase pipeline', () => {
     const file = join(out, 'not-a-dir');
     writeFileSync(file, 'x');
     const bad = { ...ctx, config: configSchema.parse({ pipeline: { outDir: file } }) };
-    await expect(pipelinePhase.run(bad)).rejects.toSatisfy((err: unknown) =>
-      isTodoInfraError(err) && err.code === 'PIPELINE_OUT_DIR' &&
-      err.hint!.includes('pipeline.outDir'));
+    await expect(pipelinePhase.run(bad)).rejects.toSatisfy(
+      (err: unknown) =>
+        isTodoInfraError(err) &&
+        err.code === 'PIPELINE_OUT_DIR' &&
+        err.hint!.includes('pipeline.outDir'),
+    );
   });
 });

@@ -5,8 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
 import {
-  CI_SERVICE_ACCOUNT, DEPLOYER_PERMISSIONS, deployTargets, deployerRules, kubectlUses,
-  permissionsFor, type Permission, type RbacRule,
+  CI_SERVICE_ACCOUNT,
+  DEPLOYER_PERMISSIONS,
+  deployTargets,
+  deployerRules,
+  kubectlUses,
+  permissionsFor,
+  type Permission,
+  type RbacRule,
 } from '../../src/pipeline/deployer.js';
 import { deploymentObject } from '../../src/manifests/apps/deployment.js';
 import { DEPLOYER_RULES, rbacObjects } from '../../src/manifests/base/rbac.js';
@@ -22,20 +28,25 @@ function runScripts(config: Config, file: string): string[] {
 
 function grants(rules: readonly RbacRule[], p: Permission): boolean {
   const has = (list: string[], v: string): boolean => list.includes(v) || list.includes('*');
-  return rules.some((r) => has(r.apiGroups, p.apiGroup) && has(r.resources, p.resource) &&
-    has(r.verbs, p.verb));
+  return rules.some(
+    (r) => has(r.apiGroups, p.apiGroup) && has(r.resources, p.resource) && has(r.verbs, p.verb),
+  );
 }
 
 describe('kubectl command parsing', () => {
   it('names commands by subcommand and kind, in both KIND/NAME and KIND NAME forms', () => {
-    const uses = kubectlUses([
-      '# kubectl delete namespace everything   (a comment: ignored)',
-      'current="$(kubectl get deployment "${d}" --namespace x -o name)"',
-      'kubectl set image "deployment/${d}" --namespace x "c=i"',
-      'kubectl rollout undo "deployment/${d}" --to-revision 3 || status=1',
-    ].join('\n'));
+    const uses = kubectlUses(
+      [
+        '# kubectl delete namespace everything   (a comment: ignored)',
+        'current="$(kubectl get deployment "${d}" --namespace x -o name)"',
+        'kubectl set image "deployment/${d}" --namespace x "c=i"',
+        'kubectl rollout undo "deployment/${d}" --to-revision 3 || status=1',
+      ].join('\n'),
+    );
     expect(uses.map((u) => u.command)).toEqual([
-      'get deployment', 'set image deployment', 'rollout undo deployment',
+      'get deployment',
+      'set image deployment',
+      'rollout undo deployment',
     ]);
   });
 
@@ -71,8 +82,10 @@ describe('deployer permissions', () => {
 describe("against phase base's deployer Role", () => {
   it.each(CONFIG_NAMES)('grants every permission the deploy jobs use (%s)', (name) => {
     const config = configOf(name);
-    const role = rbacObjects(config).find((o) => o.kind === 'Role') as unknown as
-      { rules: RbacRule[]; metadata: { namespace: string } };
+    const role = rbacObjects(config).find((o) => o.kind === 'Role') as unknown as {
+      rules: RbacRule[];
+      metadata: { namespace: string };
+    };
     expect(role.metadata.namespace).toBe(config.apps.namespace);
     const scripts = [...runScripts(config, 'cd-dev.yaml'), ...runScripts(config, 'cd-prod.yaml')];
     const missing = permissionsFor(scripts).needs.filter((p) => !grants(role.rules, p));
@@ -82,10 +95,12 @@ describe("against phase base's deployer Role", () => {
 
   it('binds it to the ServiceAccount whose token the README tells users to store', () => {
     const config = configOf('default');
-    const binding = rbacObjects(config).find((o) => o.kind === 'RoleBinding') as unknown as
-      { subjects: Array<{ kind: string; name: string }> };
+    const binding = rbacObjects(config).find((o) => o.kind === 'RoleBinding') as unknown as {
+      subjects: Array<{ kind: string; name: string }>;
+    };
     expect(binding.subjects).toContainEqual(
-      expect.objectContaining({ kind: 'ServiceAccount', name: CI_SERVICE_ACCOUNT.name }));
+      expect.objectContaining({ kind: 'ServiceAccount', name: CI_SERVICE_ACCOUNT.name }),
+    );
     const section = renderPipeline(config).readmeSection;
     expect(section).toContain(`kubectl get secret ${CI_SERVICE_ACCOUNT.tokenSecret} `);
     expect(section).toContain(`kubectl create token ${CI_SERVICE_ACCOUNT.name} `);

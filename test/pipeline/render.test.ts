@@ -5,7 +5,12 @@ import { configSchema, type ConfigInput } from '../../src/config/schema.js';
 import { ACTIONS } from '../../src/pipeline/actions.js';
 import { pipelineFiles, renderPipeline } from '../../src/pipeline/index.js';
 import {
-  CONFIG_INPUTS, CONFIG_NAMES, configOf, ownWorkflows, parseWorkflow, readText,
+  CONFIG_INPUTS,
+  CONFIG_NAMES,
+  configOf,
+  ownWorkflows,
+  parseWorkflow,
+  readText,
   type WorkflowData,
 } from './helpers.js';
 
@@ -48,13 +53,15 @@ describe('determinism', () => {
 describe('pinning and privileges', () => {
   const sources = (): Array<[string, string]> => [
     ...CONFIG_NAMES.flatMap((n) =>
-      Object.entries(allTexts(n)).map(([f, t]): [string, string] => [`${n}/${f}`, t])),
+      Object.entries(allTexts(n)).map(([f, t]): [string, string] => [`${n}/${f}`, t]),
+    ),
     ...ownWorkflows().map((p): [string, string] => [p, readText(p)]),
   ];
 
   it('pins every action to a full commit SHA from the pin table, with its version comment', () => {
     const table = new Map<string, { sha: string; version: string }>(
-      Object.values(ACTIONS).map((a) => [a.action, a]));
+      Object.values(ACTIONS).map((a) => [a.action, a]),
+    );
     let count = 0;
     for (const [file, text] of sources()) {
       for (const line of text.split('\n').filter((l) => /^\s*(- )?uses:/.test(l))) {
@@ -125,7 +132,9 @@ describe('workflow shapes', () => {
     expect(String(build.with!['cache-to'])).toMatch(/^type=gha,mode=max/);
     const trivy = steps.find((s) => s.uses?.startsWith('aquasecurity/trivy-action'))!;
     expect(trivy.with).toMatchObject({
-      severity: config.pipeline.failOnSeverity.join(','), 'exit-code': '1', format: 'sarif',
+      severity: config.pipeline.failOnSeverity.join(','),
+      'exit-code': '1',
+      format: 'sarif',
     });
     const upload = steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif'))!;
     expect(upload.if).toContain('!cancelled()');
@@ -137,8 +146,13 @@ describe('workflow shapes', () => {
   it('sets up Node only for components whose commands need it, in their directory', () => {
     const ci = wf('monorepo', 'ci.yaml');
     const names = (id: string): string[] => ci.jobs[id]!.steps.map((s) => s.name ?? '');
-    expect(names('frontend')).toEqual(
-      ['Check out', 'Set up Node.js', 'Install dependencies', 'Lint', 'Test']);
+    expect(names('frontend')).toEqual([
+      'Check out',
+      'Set up Node.js',
+      'Install dependencies',
+      'Lint',
+      'Test',
+    ]);
     expect(names('backend')).toEqual(['Check out', 'Test']); // python3 -m pytest
     expect(ci.jobs.worker).toBeUndefined(); // neither lint nor test configured
     expect(JSON.stringify(ci.jobs.frontend)).toContain('"working-directory":"apps/web"');
@@ -155,9 +169,11 @@ describe('workflow shapes', () => {
     const buildSteps = dev.jobs.build!.steps;
     const build = buildSteps.find((s) => s.uses?.startsWith('docker/build-push-action'))!;
     expect(build.with).toMatchObject({ push: true, platforms: 'linux/amd64,linux/arm64' });
-    expect(String(build.with!.tags).split('\n').map((t) => t.split(':').pop())).toEqual([
-      '${{ env.IMAGE_TAG }}', 'latest',
-    ]);
+    expect(
+      String(build.with!.tags)
+        .split('\n')
+        .map((t) => t.split(':').pop()),
+    ).toEqual(['${{ env.IMAGE_TAG }}', 'latest']);
     expect(buildSteps.some((s) => s.uses?.startsWith('docker/setup-qemu-action'))).toBe(true);
     const deploy = dev.jobs.deploy!;
     expect(deploy.needs).toEqual(['build']);

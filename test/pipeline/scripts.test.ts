@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
-  kubeconfigScript, requireVarsScript, validateTagScript,
+  kubeconfigScript,
+  requireVarsScript,
+  validateTagScript,
 } from '../../src/pipeline/scripts.js';
 import { script } from '../../src/pipeline/workflow.js';
 
@@ -26,8 +28,10 @@ function runBash(body: string, env: Record<string, string>): Run {
   const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], {
     encoding: 'utf8',
     env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin', RUNNER_TEMP: dir,
-      GITHUB_ENV: join(dir, 'github_env'), ...env,
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      RUNNER_TEMP: dir,
+      GITHUB_ENV: join(dir, 'github_env'),
+      ...env,
     },
   });
   return { status: r.status, out: `${r.stdout}${r.stderr}`, dir };
@@ -51,7 +55,8 @@ describe('kubeconfig step', () => {
     expect(kc['current-context']).toBe('deploy');
     expect(kc.clusters[0].cluster.server).toBe(SECRETS.KUBE_API_SERVER);
     expect(kc.clusters[0].cluster['certificate-authority-data']).toBe(
-      SECRETS.KUBE_CA_DATA.replace(/\s/g, ''));
+      SECRETS.KUBE_CA_DATA.replace(/\s/g, ''),
+    );
     expect(kc.users[0].user.token).toBe(SECRETS.KUBE_SA_TOKEN);
     expect(kc.contexts[0].context.namespace).toBe('todo-app');
   });

@@ -16,11 +16,14 @@ const apply = (...vars: string[]) => run('apply', '-auto-approve', '-input=false
 beforeAll(() => {
   dir = scratchDir('tf-fixture');
   cpSync(fixtureDir, dir, { recursive: true });
-  writeFileSync(join(dir, 'todo-infra.auto.tfvars.json'), JSON.stringify({
-    region: 'eu-frankfurt-1',
-    tenancy_ocid: 'ocid1.tenancy.oc1..aaaaaaaa2bq4vl5tmtmbwfkl3tyxsubq3nhx4zvaoowhc4lvj5x7v',
-    kubernetes_version: 'v1.34.1',
-  }));
+  writeFileSync(
+    join(dir, 'todo-infra.auto.tfvars.json'),
+    JSON.stringify({
+      region: 'eu-frankfurt-1',
+      tenancy_ocid: 'ocid1.tenancy.oc1..aaaaaaaa2bq4vl5tmtmbwfkl3tyxsubq3nhx4zvaoowhc4lvj5x7v',
+      kubernetes_version: 'v1.34.1',
+    }),
+  );
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -34,8 +37,9 @@ describe('terraform fixture basic', () => {
     expect(applied.status, applied.text).toBe(0);
     const out = terraform(tf.path, dir, ['output', '-json']);
     const outputs = JSON.parse(out.text) as Record<string, { value: unknown }>;
-    expect(outputs.cluster_id?.value)
-      .toMatch(/^ocid1\.cluster\.oc1\.eu-frankfurt-1\.[0-9a-f]{32}$/);
+    expect(outputs.cluster_id?.value).toMatch(
+      /^ocid1\.cluster\.oc1\.eu-frankfurt-1\.[0-9a-f]{32}$/,
+    );
     expect(outputs.lb_subnet_id?.value).toMatch(/^ocid1\.subnet\./);
     expect(outputs.node_pool_id?.value).toMatch(/^ocid1\.nodepool\./);
     expect(outputs.cluster_endpoint?.value).toBe('203.0.113.10:6443');

@@ -12,30 +12,44 @@ import { describe, expect, it } from 'vitest';
 import { declared, fixtureDir, moduleDir, repoRoot } from './tf.ts';
 
 const FIXTURE_CONTROLS = [
-  'apply_delay_seconds', 'capacity_exhausted_ads', 'fail_with', 'region_ads',
+  'apply_delay_seconds',
+  'capacity_exhausted_ads',
+  'fail_with',
+  'region_ads',
 ];
 
 describe('terraform/ module', () => {
-  it('passes fmt -check and validate against the real oracle/oci provider', () => {
-    const r = spawnSync(process.execPath, [join(repoRoot, 'test/tools/validate-terraform.ts')], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-      timeout: 80 * 60_000,
-    });
-    const output = `${r.stdout}\n${r.stderr}`;
-    expect(r.status, output).toBe(0);
-    expect(output).toContain('terraform fmt -check: terraform ok');
-    expect(output).toContain('Success! The configuration is valid');
-    expect(output).toMatch(/validated terraform\/ \(.*oke\.tf.*\) with terraform /);
-  }, 85 * 60_000);
+  it(
+    'passes fmt -check and validate against the real oracle/oci provider',
+    () => {
+      const r = spawnSync(process.execPath, [join(repoRoot, 'test/tools/validate-terraform.ts')], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        timeout: 80 * 60_000,
+      });
+      const output = `${r.stdout}\n${r.stderr}`;
+      expect(r.status, output).toBe(0);
+      expect(output).toContain('terraform fmt -check: terraform ok');
+      expect(output).toContain('Success! The configuration is valid');
+      expect(output).toMatch(/validated terraform\/ \(.*oke\.tf.*\) with terraform /);
+    },
+    85 * 60_000,
+  );
 
   it('has a fixture with the same inputs and outputs', () => {
-    const fixtureVars = declared(fixtureDir, 'variable')
-      .filter((v) => !FIXTURE_CONTROLS.includes(v));
+    const fixtureVars = declared(fixtureDir, 'variable').filter(
+      (v) => !FIXTURE_CONTROLS.includes(v),
+    );
     expect(fixtureVars).toEqual(declared(moduleDir, 'variable'));
     expect(declared(fixtureDir, 'output')).toEqual(declared(moduleDir, 'output'));
-    expect(declared(moduleDir, 'output')).toEqual(expect.arrayContaining([
-      'cluster_id', 'cluster_endpoint', 'lb_subnet_id', 'node_pool_id', 'vcn_id',
-    ]));
+    expect(declared(moduleDir, 'output')).toEqual(
+      expect.arrayContaining([
+        'cluster_id',
+        'cluster_endpoint',
+        'lb_subnet_id',
+        'node_pool_id',
+        'vcn_id',
+      ]),
+    );
   });
 });

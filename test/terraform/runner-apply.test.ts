@@ -30,8 +30,9 @@ describe('provision with the real terraform binary', () => {
     expect(result.stateLocation).toBe(join(stateDir, 'terraform', 'terraform.tfstate'));
     expect(existsSync(result.stateLocation)).toBe(true);
     const logged = (re: RegExp) => first.lines.some((l) => re.test(l));
-    expect(first.lines.some((l) => l.includes(`terraform state: ${result.stateLocation}`)))
-      .toBe(true);
+    expect(first.lines.some((l) => l.includes(`terraform state: ${result.stateLocation}`))).toBe(
+      true,
+    );
     // terraform's own output reached the logger line by line, at debug level.
     expect(logged(/^debug .*Apply complete! Resources: \d+ added/)).toBe(true);
 

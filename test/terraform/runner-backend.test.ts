@@ -49,10 +49,17 @@ describe('planBackend', () => {
     expect(plan.kind).toBe('s3-compat');
     expect(plan.override).toContain('backend "s3" {');
     expect(plan.override).toContain(`s3 = "${s3CompatEndpoint('axaxnpcrorw5', 'eu-frankfurt-1')}"`);
-    expect(s3CompatEndpoint('axaxnpcrorw5', 'eu-frankfurt-1'))
-      .toBe('https://axaxnpcrorw5.compat.objectstorage.eu-frankfurt-1.oraclecloud.com');
-    for (const flag of ['use_path_style', 'skip_region_validation', 'skip_credentials_validation',
-      'skip_requesting_account_id', 'skip_metadata_api_check', 'skip_s3_checksum']) {
+    expect(s3CompatEndpoint('axaxnpcrorw5', 'eu-frankfurt-1')).toBe(
+      'https://axaxnpcrorw5.compat.objectstorage.eu-frankfurt-1.oraclecloud.com',
+    );
+    for (const flag of [
+      'use_path_style',
+      'skip_region_validation',
+      'skip_credentials_validation',
+      'skip_requesting_account_id',
+      'skip_metadata_api_check',
+      'skip_s3_checksum',
+    ]) {
       expect(plan.override).toMatch(new RegExp(`${flag} += true`));
     }
     expect(plan.override).not.toMatch(/access_key|secret_key/);
@@ -80,7 +87,10 @@ describe('planBackend', () => {
 describe('the S3-compatible backend with the real terraform binary', () => {
   const saved: Record<string, string | undefined> = {};
   const keys = [
-    'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_SHARED_CREDENTIALS_FILE',
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_PROFILE',
+    'AWS_SHARED_CREDENTIALS_FILE',
   ];
   beforeEach(() => {
     for (const k of keys) {

@@ -5,7 +5,11 @@ import { describe, expect, test } from 'vitest';
 import { ExitCode } from '../../src/core/errors.js';
 import type { ToolFailure } from '../../src/core/proc.js';
 import {
-  classifyTerraform, errorSummary, flatten, lockId, PATTERNS,
+  classifyTerraform,
+  errorSummary,
+  flatten,
+  lockId,
+  PATTERNS,
 } from '../../src/terraform/classify.js';
 
 function failure(text: string, exitCode = 1): ToolFailure {
@@ -45,45 +49,125 @@ const CAPACITY = `oci_containerengine_node_pool.this: Still creating... [12m0s e
 ╵`;
 
 const cases: { name: string; text: string; code: string; source: string; hint: RegExp }[] = [
-  { name: 'state lock', text: LOCK, code: 'TF_STATE_LOCKED', source: 'environment',
-    hint: /force-unlock 5d1e33b4-7b38-2c1d-9a1f-2f0c4e7d9a11/ },
-  { name: 'out of host capacity (wrapped over two lines)', text: CAPACITY,
-    code: 'TF_OUT_OF_CAPACITY', source: 'environment', hint: /todo-infra phase terraform/ },
-  { name: '401', text: 'Error: 401-NotAuthenticated, The required information to complete ' +
+  {
+    name: 'state lock',
+    text: LOCK,
+    code: 'TF_STATE_LOCKED',
+    source: 'environment',
+    hint: /force-unlock 5d1e33b4-7b38-2c1d-9a1f-2f0c4e7d9a11/,
+  },
+  {
+    name: 'out of host capacity (wrapped over two lines)',
+    text: CAPACITY,
+    code: 'TF_OUT_OF_CAPACITY',
+    source: 'environment',
+    hint: /todo-infra phase terraform/,
+  },
+  {
+    name: '401',
+    text:
+      'Error: 401-NotAuthenticated, The required information to complete ' +
       'authentication was not provided or was incorrect.\nOperation Name: ListAvailabilityDomains',
-    code: 'TF_NOT_AUTHENTICATED', source: 'user', hint: /fingerprint/ },
-  { name: 'service limit', text: 'Error: 400-LimitExceeded, The following service limits were ' +
-      'exceeded: standard-a1-memory-count.', code: 'TF_LIMIT_EXCEEDED', source: 'environment',
-    hint: /todo-infra check/ },
-  { name: 'compartment quota', text: 'Error: 400-QuotaExceeded, Quota exceeded for ' +
-      'standard-a1-core-count in compartment', code: 'TF_LIMIT_EXCEEDED', source: 'environment',
-    hint: /nodeCount/ },
-  { name: 'plain "service limit exceeded"', text: 'Error: the service limit exceeded for load ' +
-      'balancers', code: 'TF_LIMIT_EXCEEDED', source: 'environment', hint: /Always Free/ },
-  { name: 'backend changed', text: 'Error: Backend configuration changed\n\nA change in the ' +
-      'backend configuration has been detected', code: 'TF_BACKEND_CHANGED', source: 'user',
-    hint: /terraform -chdir=\/state\/terraform init -migrate-state/ },
-  { name: 'migration needs input', text: "Error: Can't ask approval for state migration when " +
-      'interactive input is disabled.', code: 'TF_BACKEND_CHANGED', source: 'user',
-    hint: /-migrate-state/ },
-  { name: '404 not authorized', text: 'Error: 404-NotAuthorizedOrNotFound, Authorization failed ' +
-      'or requested resource not found.', code: 'TF_NOT_AUTHORIZED', source: 'user',
-    hint: /policies/ },
-  { name: '429', text: 'Error: 429-TooManyRequests, Too many requests for the user',
-    code: 'TF_TOO_MANY_REQUESTS', source: 'environment', hint: /Wait/ },
-  { name: 's3 backend without a key', text: 'Error: No valid credential sources found',
-    code: 'TF_BACKEND_CREDENTIALS', source: 'user', hint: /Customer Secret Key/ },
-  { name: 's3 backend with a wrong key', text: 'api error InvalidAccessKeyId: The access key ' +
-      'does not exist', code: 'TF_BACKEND_CREDENTIALS', source: 'user', hint: /1\.12/ },
-  { name: 'backend unreachable', text: 'Error: Failed to get existing workspaces: Unable to ' +
+    code: 'TF_NOT_AUTHENTICATED',
+    source: 'user',
+    hint: /fingerprint/,
+  },
+  {
+    name: 'service limit',
+    text:
+      'Error: 400-LimitExceeded, The following service limits were ' +
+      'exceeded: standard-a1-memory-count.',
+    code: 'TF_LIMIT_EXCEEDED',
+    source: 'environment',
+    hint: /todo-infra check/,
+  },
+  {
+    name: 'compartment quota',
+    text: 'Error: 400-QuotaExceeded, Quota exceeded for ' + 'standard-a1-core-count in compartment',
+    code: 'TF_LIMIT_EXCEEDED',
+    source: 'environment',
+    hint: /nodeCount/,
+  },
+  {
+    name: 'plain "service limit exceeded"',
+    text: 'Error: the service limit exceeded for load ' + 'balancers',
+    code: 'TF_LIMIT_EXCEEDED',
+    source: 'environment',
+    hint: /Always Free/,
+  },
+  {
+    name: 'backend changed',
+    text:
+      'Error: Backend configuration changed\n\nA change in the ' +
+      'backend configuration has been detected',
+    code: 'TF_BACKEND_CHANGED',
+    source: 'user',
+    hint: /terraform -chdir=\/state\/terraform init -migrate-state/,
+  },
+  {
+    name: 'migration needs input',
+    text: "Error: Can't ask approval for state migration when " + 'interactive input is disabled.',
+    code: 'TF_BACKEND_CHANGED',
+    source: 'user',
+    hint: /-migrate-state/,
+  },
+  {
+    name: '404 not authorized',
+    text:
+      'Error: 404-NotAuthorizedOrNotFound, Authorization failed ' +
+      'or requested resource not found.',
+    code: 'TF_NOT_AUTHORIZED',
+    source: 'user',
+    hint: /policies/,
+  },
+  {
+    name: '429',
+    text: 'Error: 429-TooManyRequests, Too many requests for the user',
+    code: 'TF_TOO_MANY_REQUESTS',
+    source: 'environment',
+    hint: /Wait/,
+  },
+  {
+    name: 's3 backend without a key',
+    text: 'Error: No valid credential sources found',
+    code: 'TF_BACKEND_CREDENTIALS',
+    source: 'user',
+    hint: /Customer Secret Key/,
+  },
+  {
+    name: 's3 backend with a wrong key',
+    text: 'api error InvalidAccessKeyId: The access key ' + 'does not exist',
+    code: 'TF_BACKEND_CREDENTIALS',
+    source: 'user',
+    hint: /1\.12/,
+  },
+  {
+    name: 'backend unreachable',
+    text:
+      'Error: Failed to get existing workspaces: Unable to ' +
       'list objects in S3 bucket "tfstate": dial tcp: no such host',
-    code: 'TF_BACKEND_UNREACHABLE', source: 'environment', hint: /bucket, namespace, region/ },
-  { name: 'provider download', text: 'Error: Failed to query available provider packages\n\n' +
+    code: 'TF_BACKEND_UNREACHABLE',
+    source: 'environment',
+    hint: /bucket, namespace, region/,
+  },
+  {
+    name: 'provider download',
+    text:
+      'Error: Failed to query available provider packages\n\n' +
       'Could not retrieve the list of available versions for provider oracle/oci',
-    code: 'TF_PROVIDER_UNAVAILABLE', source: 'environment', hint: /mirror/ },
-  { name: 'module variable validation', text: 'Error: Invalid value for variable\n\n  on ' +
+    code: 'TF_PROVIDER_UNAVAILABLE',
+    source: 'environment',
+    hint: /mirror/,
+  },
+  {
+    name: 'module variable validation',
+    text:
+      'Error: Invalid value for variable\n\n  on ' +
       'terraform.tfvars.json line 3:\nThe node_pool exceeds the Always Free A1 allowance',
-    code: 'TF_INVALID_VARIABLE', source: 'user', hint: /config file/ },
+    code: 'TF_INVALID_VARIABLE',
+    source: 'user',
+    hint: /config file/,
+  },
 ];
 
 describe('classifyTerraform', () => {
@@ -111,7 +195,8 @@ describe('classifyTerraform', () => {
     const limit = classifyTerraform(failure(cases[3]!.text), ctx);
     expect(limit?.message).toContain('(standard-a1-memory-count)');
     expect(classifyTerraform(failure(LOCK), ctx)?.message).toContain(
-      'lock ID 5d1e33b4-7b38-2c1d-9a1f-2f0c4e7d9a11');
+      'lock ID 5d1e33b4-7b38-2c1d-9a1f-2f0c4e7d9a11',
+    );
   });
 
   test('the first matching pattern wins: a lock error quoting a 401 is still a lock error', () => {
@@ -120,13 +205,15 @@ describe('classifyTerraform', () => {
   });
 
   test('unknown failures are left to the generic tool error', () => {
-    expect(classifyTerraform(failure('Error: Unsupported argument\n  on main.tf line 3'), ctx))
-      .toBeUndefined();
+    expect(
+      classifyTerraform(failure('Error: Unsupported argument\n  on main.tf line 3'), ctx),
+    ).toBeUndefined();
   });
 
   test('helpers: flatten joins wrapped, framed lines; summary and lock id are extracted', () => {
     expect(flatten('│ Error: 500-InternalError, Out of host\n│ capacity.')).toBe(
-      'Error: 500-InternalError, Out of host capacity.');
+      'Error: 500-InternalError, Out of host capacity.',
+    );
     expect(errorSummary(CAPACITY)).toBe('500-InternalError, Out of host');
     expect(lockId(LOCK)).toBe('5d1e33b4-7b38-2c1d-9a1f-2f0c4e7d9a11');
     expect(lockId('Error: Error acquiring the state lock')).toBeUndefined();

@@ -16,14 +16,18 @@ async function until(check: () => boolean, what: string): Promise<void> {
   throw new Error(`gave up waiting for ${what}`);
 }
 
-test('an abort during apply lets terraform finish and save the state', { timeout: 120_000 },
+test(
+  'an abort during apply lets terraform finish and save the state',
+  { timeout: 120_000 },
   async () => {
     const stateDir = scratchState();
     const abort = new AbortController();
     const options = { ...stackFor(stateDir, { apply_delay_seconds: 3 }), signal: abort.signal };
     const running = provision(options);
-    await until(() => options.lines.some((l) => l.includes('node_pool: Provisioning with')),
-      'apply to be in the node pool');
+    await until(
+      () => options.lines.some((l) => l.includes('node_pool: Provisioning with')),
+      'apply to be in the node pool',
+    );
     abort.abort();
     // Reading the outputs afterwards is cancelled: the run stops there as interrupted.
     await expect(running).rejects.toMatchObject({ code: 'INTERRUPTED' });
@@ -34,7 +38,8 @@ test('an abort during apply lets terraform finish and save the state', { timeout
     };
     expect(state.resources.map((r) => r.name)).toContain('node_pool');
     expect(existsSync(join(stateDir, 'terraform', '.terraform.tfstate.lock.info'))).toBe(false);
-  });
+  },
+);
 
 test('an abort before apply: nothing is applied', { timeout: 120_000 }, async () => {
   const stateDir = scratchState();
@@ -55,7 +60,8 @@ test('an abort before apply: nothing is applied', { timeout: 120_000 }, async ()
   };
   const wrapped = { ...options, logger };
   await expect(provision(wrapped)).rejects.toMatchObject({
-    code: 'INTERRUPTED', message: 'interrupted while about to run terraform apply',
+    code: 'INTERRUPTED',
+    message: 'interrupted while about to run terraform apply',
   });
   expect(options.lines.some((l) => /running: .*terraform apply/.test(l))).toBe(false);
   expect(existsSync(join(stateDir, 'terraform', 'terraform.tfstate'))).toBe(false);

@@ -25,8 +25,7 @@ test('a held lock: TF_STATE_LOCKED, lock id, unlock command', { timeout: 120_000
   // plan takes and releases the lock too; wait until apply is inside the sleeping provisioner.
   await until(
     () =>
-      holding.lines.some((l) => l.includes('node_pool: Provisioning with')) &&
-      existsSync(lockInfo),
+      holding.lines.some((l) => l.includes('node_pool: Provisioning with')) && existsSync(lockInfo),
     'the first apply to hold the lock',
   );
   const heldId = (JSON.parse(readFileSync(lockInfo, 'utf8')) as { ID: string }).ID;

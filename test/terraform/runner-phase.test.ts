@@ -15,7 +15,9 @@ import { Journal } from '../../src/engine/journal.js';
 import type { Phase } from '../../src/engine/phase.js';
 import { runPhases } from '../../src/engine/runner.js';
 import {
-  createTerraformPhase, MODULE_RESOURCES, type TerraformPhaseDeps,
+  createTerraformPhase,
+  MODULE_RESOURCES,
+  type TerraformPhaseDeps,
 } from '../../src/phases/terraform.js';
 import { fixtureModule, makeConfig, repoRoot, scratchState } from './runner-helpers.js';
 
@@ -23,8 +25,14 @@ function context(phase: Phase, config: Config, stateDir: string, journalDir = st
   const { logger, lines } = memoryLogger(2);
   const events = new EventBus();
   const make = contextFactory({
-    config, stateDir, journal: Journal.load(journalDir), events, log: logger,
-    signal: new AbortController().signal, interactive: false, kube: {},
+    config,
+    stateDir,
+    journal: Journal.load(journalDir),
+    events,
+    log: logger,
+    signal: new AbortController().signal,
+    interactive: false,
+    kube: {},
   });
   return { ctx: make(phase), lines, events };
 }
@@ -38,10 +46,12 @@ describe('inputs', () => {
 
   test('the same config gives the same inputs, whatever order it was written in', () => {
     const a = makeConfig({
-      cluster: { nodeCount: 1, memoryGbPerNode: 6 }, network: { vcnCidr: '10.0.0.0/16' },
+      cluster: { nodeCount: 1, memoryGbPerNode: 6 },
+      network: { vcnCidr: '10.0.0.0/16' },
     });
     const b = makeConfig({
-      network: { vcnCidr: '10.0.0.0/16' }, cluster: { memoryGbPerNode: 6, nodeCount: 1 },
+      network: { vcnCidr: '10.0.0.0/16' },
+      cluster: { memoryGbPerNode: 6, nodeCount: 1 },
     });
     expect(hash(a)).toBe(hash(b));
     expect(hash(a)).toBe(hash(a));
@@ -76,26 +86,28 @@ describe('inputs', () => {
 });
 
 describe('dry-run plan', () => {
-  test('lists the module\'s resources without touching the state dir or running terraform',
-    async () => {
-      const phase = createTerraformPhase();
-      const stateDir = join(scratchState(), 'never-created');
-      // A binary that does not exist proves nothing is executed.
-      const config = makeConfig({
-        terraform: { binary: '/nonexistent/terraform' }, oci: { createCompartment: 'todo' },
-      });
-      const items = await phase.plan(context(phase, config, stateDir, scratchState()).ctx);
-      expect(existsSync(stateDir)).toBe(false);
-      const creates = items.filter((i) => i.action === 'create').map((i) => i.what);
-      expect(creates).toContain('compartment todo');
-      expect(creates).toContain('VCN 10.0.0.0/16');
-      expect(creates).toContain(
-        'OKE BASIC cluster todo-oke (Kubernetes v1.34.1, public API endpoint)');
-      expect(creates).toContain(
-        'node pool: 1 × VM.Standard.A1.Flex (2 OCPU, 8 GB, 50 GB boot volume)');
-      const run = items.find((i) => i.action === 'run');
-      expect(run?.detail).toContain(join(stateDir, 'terraform', 'terraform.tfstate'));
+  test("lists the module's resources without touching the state dir or running terraform", async () => {
+    const phase = createTerraformPhase();
+    const stateDir = join(scratchState(), 'never-created');
+    // A binary that does not exist proves nothing is executed.
+    const config = makeConfig({
+      terraform: { binary: '/nonexistent/terraform' },
+      oci: { createCompartment: 'todo' },
     });
+    const items = await phase.plan(context(phase, config, stateDir, scratchState()).ctx);
+    expect(existsSync(stateDir)).toBe(false);
+    const creates = items.filter((i) => i.action === 'create').map((i) => i.what);
+    expect(creates).toContain('compartment todo');
+    expect(creates).toContain('VCN 10.0.0.0/16');
+    expect(creates).toContain(
+      'OKE BASIC cluster todo-oke (Kubernetes v1.34.1, public API endpoint)',
+    );
+    expect(creates).toContain(
+      'node pool: 1 × VM.Standard.A1.Flex (2 OCPU, 8 GB, 50 GB boot volume)',
+    );
+    const run = items.find((i) => i.action === 'run');
+    expect(run?.detail).toContain(join(stateDir, 'terraform', 'terraform.tfstate'));
+  });
 
   test('the static list covers exactly the resource types in terraform/*.tf', () => {
     const dir = join(repoRoot, 'terraform');
@@ -109,8 +121,10 @@ describe('dry-run plan', () => {
 });
 
 describe('run and checkpoint', () => {
-  test('outputs validated and recorded; checkpoint uses the plugged-in checks',
-    { timeout: 120_000 }, async () => {
+  test(
+    'outputs validated and recorded; checkpoint uses the plugged-in checks',
+    { timeout: 120_000 },
+    async () => {
       const stateDir = scratchState();
       const config = makeConfig();
       let clusterState = 'ACTIVE';
@@ -118,7 +132,7 @@ describe('run and checkpoint', () => {
       const phase = createTerraformPhase({
         ...fixtureDeps,
         clusterState: async (_ctx, o) =>
-          (o.clusterId.startsWith('ocid1.cluster.') ? clusterState : 'UNKNOWN'),
+          o.clusterId.startsWith('ocid1.cluster.') ? clusterState : 'UNKNOWN',
         readyNodes: async () => ready,
       });
       const { ctx } = context(phase, config, stateDir);
@@ -151,12 +165,15 @@ describe('run and checkpoint', () => {
       const plain = await unwired.checkpoint(context(unwired, config, stateDir).ctx);
       expect(plain.ok).toBe(true);
       expect(plain.detail).toContain('lifecycle not checked (no OCI check wired)');
-    });
+    },
+  );
 });
 
 describe('with the engine', () => {
-  test('unchanged inputs + passing checkpoint: no terraform init/plan/apply',
-    { timeout: 120_000 }, async () => {
+  test(
+    'unchanged inputs + passing checkpoint: no terraform init/plan/apply',
+    { timeout: 120_000 },
+    async () => {
       const stateDir = scratchState();
       const phase = createTerraformPhase({ ...fixtureDeps, clusterState: async () => 'ACTIVE' });
       const run = async (config: Config) => {
@@ -167,10 +184,22 @@ describe('with the engine', () => {
         const { logger, lines } = memoryLogger(2);
         const signal = new AbortController().signal;
         const make = contextFactory({
-          config, stateDir, journal, events, log: logger, signal, interactive: false, kube: {},
+          config,
+          stateDir,
+          journal,
+          events,
+          log: logger,
+          signal,
+          interactive: false,
+          kube: {},
         });
         const summary = await runPhases({
-          all: [phase], selected: ['terraform'], journal, events, target: 'oke', signal,
+          all: [phase],
+          selected: ['terraform'],
+          journal,
+          events,
+          target: 'oke',
+          signal,
           makeContext: make,
         });
         const ran = lines.filter((l) => /running: .*terraform (init|plan|apply)/.test(l));
@@ -192,5 +221,6 @@ describe('with the engine', () => {
       const third = await run(makeConfig({ cluster: { memoryGbPerNode: 6 } }));
       expect(third.summary.succeeded).toEqual(['terraform']);
       expect(third.ran.length).toBe(3);
-    });
+    },
+  );
 });

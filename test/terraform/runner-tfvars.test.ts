@@ -7,9 +7,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { providerHomeEnv, resolveAccount } from '../../src/terraform/account.js';
-import {
-  apiSubnetCidr, namePrefix, renderTfvars, tfvarsJson,
-} from '../../src/terraform/tfvars.js';
+import { apiSubnetCidr, namePrefix, renderTfvars, tfvarsJson } from '../../src/terraform/tfvars.js';
 import { makeConfig, repoRoot, TENANCY } from './runner-helpers.js';
 
 const account = { region: 'eu-frankfurt-1', tenancyId: TENANCY };
@@ -33,7 +31,11 @@ describe('renderTfvars', () => {
         api_subnet_cidr: '10.0.2.0/28',
       },
       node_pool: {
-        node_count: 1, ocpus: 2, memory_gbs: 8, boot_volume_gbs: 50, enforce_always_free: true,
+        node_count: 1,
+        ocpus: 2,
+        memory_gbs: 8,
+        boot_volume_gbs: 50,
+        enforce_always_free: true,
       },
     });
   });
@@ -53,10 +55,12 @@ describe('renderTfvars', () => {
 
   test('is byte-for-byte deterministic, whatever order the config was written in', () => {
     const a = makeConfig({
-      cluster: { nodeCount: 1, memoryGbPerNode: 6 }, network: { vcnCidr: '10.0.0.0/16' },
+      cluster: { nodeCount: 1, memoryGbPerNode: 6 },
+      network: { vcnCidr: '10.0.0.0/16' },
     });
     const b = makeConfig({
-      network: { vcnCidr: '10.0.0.0/16' }, cluster: { memoryGbPerNode: 6, nodeCount: 1 },
+      network: { vcnCidr: '10.0.0.0/16' },
+      cluster: { memoryGbPerNode: 6, nodeCount: 1 },
     });
     const first = tfvarsJson(renderTfvars(a, account));
     expect(tfvarsJson(renderTfvars(b, account))).toBe(first);
@@ -79,7 +83,8 @@ describe('renderTfvars', () => {
   test('paid accounts lift the Always Free check in the module too', () => {
     const config = makeConfig({ cluster: { allowBeyondFreeTier: true, nodeCount: 3 } });
     expect(renderTfvars(config, account).node_pool).toMatchObject({
-      node_count: 3, enforce_always_free: false,
+      node_count: 3,
+      enforce_always_free: false,
     });
   });
 
@@ -94,11 +99,19 @@ describe('renderTfvars', () => {
     const home = mkdtempSync(join(tmpdir(), 'oci-home-'));
     mkdirSync(join(home, '.oci'));
     const file = join(home, '.oci', 'config');
-    writeFileSync(file, [
-      '[DEFAULT]', 'user=ocid1.user.oc1..aaaaaaaauseruseruseruser', 'fingerprint=aa:bb:cc',
-      `tenancy=${TENANCY}`, 'region=eu-amsterdam-1', 'key_file=/keys/api.pem',
-      'pass_phrase=hunter22', '',
-    ].join('\n'));
+    writeFileSync(
+      file,
+      [
+        '[DEFAULT]',
+        'user=ocid1.user.oc1..aaaaaaaauseruseruseruser',
+        'fingerprint=aa:bb:cc',
+        `tenancy=${TENANCY}`,
+        'region=eu-amsterdam-1',
+        'key_file=/keys/api.pem',
+        'pass_phrase=hunter22',
+        '',
+      ].join('\n'),
+    );
     const config = makeConfig({
       oci: { configFile: file, region: undefined, tenancyId: undefined },
     });
@@ -120,16 +133,27 @@ describe('derived values', () => {
 
   test('the API endpoint /28 is the first free one inside the VCN', () => {
     expect(apiSubnetCidr(makeConfig().network)).toBe('10.0.2.0/28');
-    expect(apiSubnetCidr({
-      vcnCidr: '172.16.0.0/16', publicSubnetCidr: '172.16.0.0/24',
-      privateSubnetCidr: '172.16.1.0/24',
-    })).toBe('172.16.2.0/28');
-    expect(apiSubnetCidr({
-      vcnCidr: '10.1.0.0/24', publicSubnetCidr: '10.1.0.0/25', privateSubnetCidr: '10.1.0.128/26',
-    })).toBe('10.1.0.192/28');
-    expect(() => apiSubnetCidr({
-      vcnCidr: '10.1.0.0/24', publicSubnetCidr: '10.1.0.0/25', privateSubnetCidr: '10.1.0.128/25',
-    })).toThrow(/no free \/28/);
+    expect(
+      apiSubnetCidr({
+        vcnCidr: '172.16.0.0/16',
+        publicSubnetCidr: '172.16.0.0/24',
+        privateSubnetCidr: '172.16.1.0/24',
+      }),
+    ).toBe('172.16.2.0/28');
+    expect(
+      apiSubnetCidr({
+        vcnCidr: '10.1.0.0/24',
+        publicSubnetCidr: '10.1.0.0/25',
+        privateSubnetCidr: '10.1.0.128/26',
+      }),
+    ).toBe('10.1.0.192/28');
+    expect(() =>
+      apiSubnetCidr({
+        vcnCidr: '10.1.0.0/24',
+        publicSubnetCidr: '10.1.0.0/25',
+        privateSubnetCidr: '10.1.0.128/25',
+      }),
+    ).toThrow(/no free \/28/);
   });
 });
 
@@ -157,7 +181,8 @@ describe('account and provider home', () => {
       TF_HOME_OVERRIDE: '/srv/ci',
       OCI_HOME_OVERRIDE: '/srv/ci',
     });
-    expect(() => at('/srv/ci/oci.ini'))
-      .toThrow(/oci.configFile \/srv\/ci\/oci.ini is not named <dir>\/.oci\/config/);
+    expect(() => at('/srv/ci/oci.ini')).toThrow(
+      /oci.configFile \/srv\/ci\/oci.ini is not named <dir>\/.oci\/config/,
+    );
   });
 });

@@ -35,8 +35,12 @@ export function actionlintVersion(): string {
 }
 
 function goEnv(gobin?: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, CGO_ENABLED: '0', GOTOOLCHAIN: 'local',
-    GOFLAGS: '-buildvcs=false -mod=readonly' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    CGO_ENABLED: '0',
+    GOTOOLCHAIN: 'local',
+    GOFLAGS: '-buildvcs=false -mod=readonly',
+  };
   if (gobin) env.GOBIN = gobin;
   return env;
 }
@@ -44,8 +48,10 @@ function goEnv(gobin?: string): NodeJS.ProcessEnv {
 function checkGo(): string {
   const r = spawnSync('go', ['env', 'GOVERSION'], { encoding: 'utf8', env: goEnv() });
   if (r.error || r.status !== 0) {
-    throw new Error('Go toolchain not found: install Go >= 1.26 (https://go.dev/dl/) and put ' +
-      '`go` on PATH; it builds actionlint from the Go module proxy for the workflow tests');
+    throw new Error(
+      'Go toolchain not found: install Go >= 1.26 (https://go.dev/dl/) and put ' +
+        '`go` on PATH; it builds actionlint from the Go module proxy for the workflow tests',
+    );
   }
   return r.stdout.trim();
 }
@@ -54,14 +60,19 @@ function checkGo(): string {
 export function findShellcheck(): string {
   const candidates = process.env.SHELLCHECK
     ? [process.env.SHELLCHECK]
-    : (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'shellcheck'));
+    : (process.env.PATH ?? '')
+        .split(delimiter)
+        .filter(Boolean)
+        .map((d) => join(d, 'shellcheck'));
   for (const c of candidates) {
     if (!existsSync(c)) continue;
     const r = spawnSync(c, ['--version'], { encoding: 'utf8' });
     if (r.status === 0) return c;
   }
-  throw new Error('shellcheck not found on PATH: install it (Debian: `apt-get install -y ' +
-    'shellcheck`); actionlint needs it to check the `run:` scripts of the workflows');
+  throw new Error(
+    'shellcheck not found on PATH: install it (Debian: `apt-get install -y ' +
+      'shellcheck`); actionlint needs it to check the `run:` scripts of the workflows',
+  );
 }
 
 function fingerprint(goVersion: string, ldflags: string): string {
@@ -80,11 +91,17 @@ function stamped(version: string): string | undefined {
 function goInstall(gobin: string, ldflags: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const args = ['install', '-trimpath', '-ldflags', ldflags, PKG];
-    const child = spawn('go', args, { cwd: actionlintModuleDir, env: goEnv(gobin),
-      stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn('go', args, {
+      cwd: actionlintModuleDir,
+      env: goEnv(gobin),
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     child.on('error', reject);
-    child.on('exit', (code, signal) => code === 0 ? resolve() :
-      reject(new Error(`go install ${PKG} failed (${signal ?? code}); see Go's output above`)));
+    child.on('exit', (code, signal) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`go install ${PKG} failed (${signal ?? code}); see Go's output above`)),
+    );
   });
 }
 
@@ -104,8 +121,12 @@ export async function ensureActionlint(): Promise<string> {
       const started = Date.now();
       await goInstall(join(dir, 'bin'), ldflags);
       const buildSeconds = Math.round((Date.now() - started) / 1000);
-      markComplete('actionlint', version, { fingerprint: fp, goVersion, buildSeconds,
-        binaries: ['actionlint'] });
+      markComplete('actionlint', version, {
+        fingerprint: fp,
+        goVersion,
+        buildSeconds,
+        binaries: ['actionlint'],
+      });
       say(`built actionlint ${version} in ${buildSeconds}s`);
     });
   }
@@ -123,8 +144,9 @@ export interface LintResult {
 export async function lintWorkflows(files: string[]): Promise<LintResult> {
   const bin = await ensureActionlint();
   const shellcheck = findShellcheck();
-  const r = spawnSync(bin, ['-no-color', '-oneline', '-shellcheck', shellcheck, ...files],
-    { encoding: 'utf8' });
+  const r = spawnSync(bin, ['-no-color', '-oneline', '-shellcheck', shellcheck, ...files], {
+    encoding: 'utf8',
+  });
   if (r.error) throw r.error;
   // Exit 1 means findings; anything else (2 bad flags, 3 fatal) is a broken invocation.
   if (r.status !== 0 && r.status !== 1) {

@@ -22,7 +22,8 @@ const say = (msg: string): void => void process.stderr.write(`[tools] ${msg}\n`)
 /** Fails with an actionable message when Go is absent or too old. Returns e.g. "go1.26.8". */
 export function checkGo(): string {
   const r = spawnSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' });
-  const hint = `install Go >= 1.${MIN_GO_MINOR} (https://go.dev/dl/) and put \`go\` on PATH; ` +
+  const hint =
+    `install Go >= 1.${MIN_GO_MINOR} (https://go.dev/dl/) and put \`go\` on PATH; ` +
     'it builds kube-apiserver, etcd, kwok and helm from the Go module proxy';
   if (r.error || r.status !== 0) throw new Error(`Go toolchain not found: ${hint}`);
   const v = r.stdout.trim();
@@ -33,14 +34,21 @@ export function checkGo(): string {
 
 function goEnv(): NodeJS.ProcessEnv {
   // readonly: a build must use exactly the committed go.sum, never edit it.
-  return { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false -mod=readonly',
-    GOTOOLCHAIN: 'local' };
+  return {
+    ...process.env,
+    CGO_ENABLED: '0',
+    GOFLAGS: '-buildvcs=false -mod=readonly',
+    GOTOOLCHAIN: 'local',
+  };
 }
 
 /** Publish time of the module version, used as the reproducible build date. */
 function moduleTime(tool: ToolSpec, version: string): string {
-  const r = spawnSync('go', ['list', '-m', '-json', `${tool.module}@${version}`],
-    { cwd: moduleDir(tool), env: goEnv(), encoding: 'utf8' });
+  const r = spawnSync('go', ['list', '-m', '-json', `${tool.module}@${version}`], {
+    cwd: moduleDir(tool),
+    env: goEnv(),
+    encoding: 'utf8',
+  });
   const time = r.status === 0 ? (JSON.parse(r.stdout) as { Time?: string }).Time : undefined;
   return (time ?? '1970-01-01T00:00:00Z').replace(/\.\d+Z$/, 'Z');
 }
@@ -63,8 +71,13 @@ function runGo(args: string[], cwd: string): Promise<void> {
     // Go's own diagnostics go straight to our stderr so a failed build names module + error.
     const child = spawn('go', args, { cwd, env: goEnv(), stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('error', reject);
-    child.on('exit', (code, signal) => code === 0 ? resolve() :
-      reject(new Error(`go ${args.slice(0, 1).join(' ')} in ${cwd} failed (${signal ?? code})`)));
+    child.on('exit', (code, signal) =>
+      code === 0
+        ? resolve()
+        : reject(
+            new Error(`go ${args.slice(0, 1).join(' ')} in ${cwd} failed (${signal ?? code})`),
+          ),
+    );
   });
 }
 
@@ -77,24 +90,43 @@ async function buildTool(tool: ToolSpec, goVersion: string): Promise<void> {
     if (stampFingerprint(tool.name, version) === fp) return; // built by whoever held the lock
     const dir = prepareToolDir(tool.name, version);
     const names = tool.binaries.map((b) => b.bin).join(', ');
-    say(`building ${tool.name} ${version} (${names}) into ${dir}; ` +
-      `a cold build takes ~${tool.coldMinutes} min on 2 cores, a warm Go cache much less`);
+    say(
+      `building ${tool.name} ${version} (${names}) into ${dir}; ` +
+        `a cold build takes ~${tool.coldMinutes} min on 2 cores, a warm Go cache much less`,
+    );
     const started = Date.now();
-    const ticker = setInterval(() => say(`  ${tool.name}: still building ` +
-      `(${Math.round((Date.now() - started) / 1000)}s)`), 30_000);
+    const ticker = setInterval(
+      () =>
+        say(`  ${tool.name}: still building ` + `(${Math.round((Date.now() - started) / 1000)}s)`),
+      30_000,
+    );
     try {
       // One `go build` per binary keeps output names explicit; shared packages are compiled
       // once thanks to Go's build cache.
       for (const b of tool.binaries) {
-        await runGo(['build', '-trimpath', '-ldflags', ldflags.join(' '),
-          '-o', join(dir, 'bin', b.bin), b.pkg], moduleDir(tool));
+        await runGo(
+          [
+            'build',
+            '-trimpath',
+            '-ldflags',
+            ldflags.join(' '),
+            '-o',
+            join(dir, 'bin', b.bin),
+            b.pkg,
+          ],
+          moduleDir(tool),
+        );
       }
     } finally {
       clearInterval(ticker);
     }
     const seconds = Math.round((Date.now() - started) / 1000);
-    markComplete(tool.name, version, { fingerprint: fp, goVersion, buildSeconds: seconds,
-      binaries: tool.binaries.map((b) => b.bin) });
+    markComplete(tool.name, version, {
+      fingerprint: fp,
+      goVersion,
+      buildSeconds: seconds,
+      binaries: tool.binaries.map((b) => b.bin),
+    });
     say(`built ${tool.name} ${version} in ${seconds}s`);
   });
 }
@@ -106,7 +138,9 @@ async function buildTool(tool: ToolSpec, goVersion: string): Promise<void> {
 export async function ensureTools(names: string[]): Promise<Record<string, string>> {
   const unknown = names.filter((n) => !(n in TOOLS));
   if (unknown.length > 0) {
-    throw new Error(`unknown tool(s) ${unknown.join(', ')}; known: ${Object.keys(TOOLS).join(', ')}`);
+    throw new Error(
+      `unknown tool(s) ${unknown.join(', ')}; known: ${Object.keys(TOOLS).join(', ')}`,
+    );
   }
   const goVersion = checkGo();
   const paths: Record<string, string> = {};

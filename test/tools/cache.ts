@@ -39,6 +39,10 @@ export function prepareToolDir(name: string, version: string): string {
 
 /** Marks a build finished; call only after every binary of the tool is in place. */
 export function markComplete(name: string, version: string, info: Record<string, unknown>): void {
-  const body = JSON.stringify({ name, version, builtAt: new Date().toISOString(), ...info }, null, 2);
+  const body = JSON.stringify(
+    { name, version, builtAt: new Date().toISOString(), ...info },
+    null,
+    2,
+  );
   writeFileSync(join(toolDir(name, version), '.complete'), body + '\n');
 }

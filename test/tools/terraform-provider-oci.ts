@@ -44,8 +44,12 @@ export class ProviderUnavailable extends Error {
 }
 
 function goEnv(readonly: boolean): NodeJS.ProcessEnv {
-  return { ...process.env, CGO_ENABLED: '0', GOTOOLCHAIN: 'local',
-    GOFLAGS: `-buildvcs=false${readonly ? ' -mod=readonly' : ''}` };
+  return {
+    ...process.env,
+    CGO_ENABLED: '0',
+    GOTOOLCHAIN: 'local',
+    GOFLAGS: `-buildvcs=false${readonly ? ' -mod=readonly' : ''}`,
+  };
 }
 
 /** The provider version pinned in the wrapper go.mod, once resolved; else undefined. */
@@ -61,29 +65,45 @@ function binaryPath(): string {
 
 function go(args: string[], readonly: boolean): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('go', args, { cwd: providerModuleDir, env: goEnv(readonly),
-      stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('go', args, {
+      cwd: providerModuleDir,
+      env: goEnv(readonly),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
-    child.stdout.on('data', (b: Buffer) => { out += b.toString(); });
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+    });
     child.stderr.on('data', (b: Buffer) => {
       out += b.toString();
       process.stderr.write(b);
     });
     child.on('error', reject);
-    child.on('exit', (code) => code === 0 ? resolve(out) : reject(new ProviderUnavailable(
-      `\`go ${args.join(' ')}\` (in ${providerModuleDir}) exited ${code}:\n${out.trim()}`)));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(out)
+        : reject(
+            new ProviderUnavailable(
+              `\`go ${args.join(' ')}\` (in ${providerModuleDir}) exited ${code}:\n${out.trim()}`,
+            ),
+          ),
+    );
   });
 }
 
 /** Pins the provider commit in the wrapper go.mod/go.sum (needs the module proxy). */
 async function resolvePin(): Promise<string> {
-  say(`resolving ${PROVIDER_MODULE}@${PROVIDER_COMMIT} (release ${PROVIDER_RELEASE}) ` +
-    'through the Go module proxy');
+  say(
+    `resolving ${PROVIDER_MODULE}@${PROVIDER_COMMIT} (release ${PROVIDER_RELEASE}) ` +
+      'through the Go module proxy',
+  );
   await go(['get', `${PROVIDER_MODULE}@${PROVIDER_COMMIT}`], false);
   const pinned = pinnedModuleVersion();
   if (!pinned) throw new ProviderUnavailable(`go get did not add ${PROVIDER_MODULE} to go.mod`);
-  say(`pinned ${PROVIDER_MODULE} ${pinned}; commit test/tools/terraform-provider-oci/go.mod ` +
-    'and go.sum');
+  say(
+    `pinned ${PROVIDER_MODULE} ${pinned}; commit test/tools/terraform-provider-oci/go.mod ` +
+      'and go.sum',
+  );
   return pinned;
 }
 
@@ -92,15 +112,20 @@ export async function buildProvider(): Promise<ProviderBuild> {
   return withBuildLock(toolDir(CACHE_NAME, CACHE_VERSION), async () => {
     const cached = cachedBuild();
     if (cached) return cached;
-    const moduleVersion = pinnedModuleVersion() ?? await resolvePin();
+    const moduleVersion = pinnedModuleVersion() ?? (await resolvePin());
     const dir = prepareToolDir(CACHE_NAME, CACHE_VERSION);
     const started = Date.now();
     say(`building ${PROVIDER_MODULE}@${moduleVersion} into ${dir}/bin (CGO_ENABLED=0)`);
     await go(['build', '-trimpath', '-ldflags=-s -w', '-o', binaryPath(), PROVIDER_MODULE], true);
     const seconds = Math.round((Date.now() - started) / 1000);
     const bytes = statSync(binaryPath()).size;
-    markComplete(CACHE_NAME, CACHE_VERSION, { module: PROVIDER_MODULE, moduleVersion,
-      release: PROVIDER_RELEASE, buildSeconds: seconds, binaryBytes: bytes });
+    markComplete(CACHE_NAME, CACHE_VERSION, {
+      module: PROVIDER_MODULE,
+      moduleVersion,
+      release: PROVIDER_RELEASE,
+      buildSeconds: seconds,
+      binaryBytes: bytes,
+    });
     say(`built in ${seconds}s, ${(bytes / 2 ** 20).toFixed(1)} MiB`);
     return { dir: join(dir, 'bin'), binary: binaryPath(), moduleVersion, source: 'built' };
   });
@@ -109,17 +134,22 @@ export async function buildProvider(): Promise<ProviderBuild> {
 /** The cached build, if a complete one exists. */
 export function cachedBuild(): ProviderBuild | undefined {
   if (!isComplete(CACHE_NAME, CACHE_VERSION) || !existsSync(binaryPath())) return undefined;
-  const stamp = JSON.parse(readFileSync(join(toolDir(CACHE_NAME, CACHE_VERSION), '.complete'),
-    'utf8')) as { moduleVersion?: string };
-  return { dir: join(toolDir(CACHE_NAME, CACHE_VERSION), 'bin'), binary: binaryPath(),
-    moduleVersion: stamp.moduleVersion ?? '?', source: 'cache' };
+  const stamp = JSON.parse(
+    readFileSync(join(toolDir(CACHE_NAME, CACHE_VERSION), '.complete'), 'utf8'),
+  ) as { moduleVersion?: string };
+  return {
+    dir: join(toolDir(CACHE_NAME, CACHE_VERSION), 'bin'),
+    binary: binaryPath(),
+    moduleVersion: stamp.moduleVersion ?? '?',
+    source: 'cache',
+  };
 }
 
 export async function ensureProvider(): Promise<ProviderBuild> {
   if (spawnSync('go', ['version']).status !== 0) {
     throw new ProviderUnavailable('Go is not on PATH; it is needed to build the oci provider');
   }
-  return cachedBuild() ?? await buildProvider();
+  return cachedBuild() ?? (await buildProvider());
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -44,7 +44,10 @@ export function terraformVersion(path: string): string | undefined {
 }
 
 export function meetsMinimum(version: string): boolean {
-  const [major, minor] = version.replace(/^v/, '').split('.').map((p) => Number.parseInt(p, 10));
+  const [major, minor] = version
+    .replace(/^v/, '')
+    .split('.')
+    .map((p) => Number.parseInt(p, 10));
   if (major === undefined || minor === undefined || Number.isNaN(major) || Number.isNaN(minor)) {
     return false;
   }
@@ -68,12 +71,24 @@ function goInstall(gobin: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn('go', ['install', `${TERRAFORM_MODULE}@${TERRAFORM_FALLBACK_VERSION}`], {
       stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, GOBIN: gobin, CGO_ENABLED: '0', GOTOOLCHAIN: 'local',
-        GOFLAGS: '-buildvcs=false' },
+      env: {
+        ...process.env,
+        GOBIN: gobin,
+        CGO_ENABLED: '0',
+        GOTOOLCHAIN: 'local',
+        GOFLAGS: '-buildvcs=false',
+      },
     });
     child.on('error', reject);
-    child.on('exit', (code) => code === 0 ? resolve() : reject(new Error(
-      `go install ${TERRAFORM_MODULE}@${TERRAFORM_FALLBACK_VERSION} exited ${code}`)));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(
+            new Error(
+              `go install ${TERRAFORM_MODULE}@${TERRAFORM_FALLBACK_VERSION} exited ${code}`,
+            ),
+          ),
+    );
   });
 }
 
@@ -88,15 +103,20 @@ export async function buildTerraform(): Promise<TerraformBinary> {
   return withBuildLock(toolDir('terraform', TERRAFORM_FALLBACK_VERSION), async () => {
     const dir = prepareToolDir('terraform', TERRAFORM_FALLBACK_VERSION);
     const started = Date.now();
-    process.stderr.write(`[terraform] building ${TERRAFORM_MODULE}@${TERRAFORM_FALLBACK_VERSION}` +
-      ` into ${dir}/bin\n`);
+    process.stderr.write(
+      `[terraform] building ${TERRAFORM_MODULE}@${TERRAFORM_FALLBACK_VERSION}` +
+        ` into ${dir}/bin\n`,
+    );
     await goInstall(join(dir, 'bin'));
     markComplete('terraform', TERRAFORM_FALLBACK_VERSION, {
       module: TERRAFORM_MODULE,
       buildSeconds: Math.round((Date.now() - started) / 1000),
     });
-    return { path: cachedBinary(), version: terraformVersion(cachedBinary()) ?? '?',
-      source: 'built' };
+    return {
+      path: cachedBinary(),
+      version: terraformVersion(cachedBinary()) ?? '?',
+      source: 'built',
+    };
   });
 }
 
@@ -111,7 +131,7 @@ export function findTerraform(): TerraformBinary | undefined {
 }
 
 export async function ensureTerraform(): Promise<TerraformBinary> {
-  return findTerraform() ?? await buildTerraform();
+  return findTerraform() ?? (await buildTerraform());
 }
 
 /** The fallback build if it is cached: tests run the variable checks on it too (1.5-1.8). */
@@ -121,8 +141,11 @@ export function cachedFallbackTerraform(): TerraformBinary | undefined {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const run = process.argv.includes('--build') ? buildTerraform() : ensureTerraform();
-  run.then((bin) => console.log(`${bin.source}\t${bin.version}\t${bin.path}`), (err: Error) => {
-    process.stderr.write(`[terraform] ${err.message}\n`);
-    process.exit(1);
-  });
+  run.then(
+    (bin) => console.log(`${bin.source}\t${bin.version}\t${bin.path}`),
+    (err: Error) => {
+      process.stderr.write(`[terraform] ${err.message}\n`);
+      process.exit(1);
+    },
+  );
 }

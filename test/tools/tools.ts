@@ -39,7 +39,8 @@ const K8S = 'k8s.io/kubernetes/cmd/';
  */
 function kubeVersionFlags(version: string, moduleTime: string): string[] {
   const m = /^v(\d+)\.(\d+)\./.exec(version);
-  if (!m) throw new Error(`unexpected Kubernetes version ${version} in test/tools/kubernetes/go.mod`);
+  if (!m)
+    throw new Error(`unexpected Kubernetes version ${version} in test/tools/kubernetes/go.mod`);
   const flags: string[] = [];
   for (const pkg of ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version']) {
     flags.push(

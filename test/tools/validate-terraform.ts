@@ -29,8 +29,14 @@ function run(tf: TerraformBinary, args: string[], env: NodeJS.ProcessEnv) {
 }
 
 function baseEnv(cliConfig: string, dataDir: string): NodeJS.ProcessEnv {
-  return { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, TF_DATA_DIR: dataDir,
-    TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_INPUT: '0' };
+  return {
+    ...process.env,
+    TF_CLI_CONFIG_FILE: cliConfig,
+    TF_DATA_DIR: dataDir,
+    TF_IN_AUTOMATION: '1',
+    CHECKPOINT_DISABLE: '1',
+    TF_INPUT: '0',
+  };
 }
 
 /** The CLI config that makes terraform load the provider from `dir` without `init`. */
@@ -54,8 +60,11 @@ async function main(): Promise<number> {
     const emptyConfig = join(work, 'empty.tfrc');
     writeFileSync(emptyConfig, '');
     for (const dir of [moduleDir, fixtureDir]) {
-      const fmt = run(tf, ['fmt', '-check', '-diff', '-recursive', '-no-color', dir],
-        baseEnv(emptyConfig, join(work, 'fmt-data')));
+      const fmt = run(
+        tf,
+        ['fmt', '-check', '-diff', '-recursive', '-no-color', dir],
+        baseEnv(emptyConfig, join(work, 'fmt-data')),
+      );
       if (fmt.status !== 0) {
         say(`terraform fmt -check: ${relative(repo, dir)} is not formatted:\n${fmt.output}`);
         return 1;
@@ -68,32 +77,44 @@ async function main(): Promise<number> {
       provider = await ensureProvider();
     } catch (err) {
       if (!(err instanceof ProviderUnavailable)) throw err;
-      say(`NOT VALIDATED: the oracle/oci provider ${PROVIDER_RELEASE} could not be built, ` +
-        'so `terraform validate` did not run.\n' + err.message);
+      say(
+        `NOT VALIDATED: the oracle/oci provider ${PROVIDER_RELEASE} could not be built, ` +
+          'so `terraform validate` did not run.\n' +
+          err.message,
+      );
       return 2;
     }
-    say(`oracle/oci provider ${PROVIDER_RELEASE} = ${provider.moduleVersion} ` +
-      `(${provider.source}: ${provider.binary})`);
+    say(
+      `oracle/oci provider ${PROVIDER_RELEASE} = ${provider.moduleVersion} ` +
+        `(${provider.source}: ${provider.binary})`,
+    );
 
     const cliConfig = join(work, 'dev-overrides.tfrc');
     writeFileSync(cliConfig, devOverridesConfig(provider.dir));
     const env = baseEnv(cliConfig, join(work, 'data'));
     const validate = run(tf, ['-chdir=' + moduleDir, 'validate', '-no-color'], env);
     say(validate.output);
-    const files = readdirSync(moduleDir).filter((f) => f.endsWith('.tf')).sort();
+    const files = readdirSync(moduleDir)
+      .filter((f) => f.endsWith('.tf'))
+      .sort();
     if (validate.status !== 0) {
       say(`terraform validate FAILED for terraform/ (${files.join(', ')})`);
       return 1;
     }
-    say(`validated terraform/ (${files.join(', ')}) with terraform ${tf.version} and ` +
-      `oracle/oci ${provider.moduleVersion} (${provider.binary})`);
+    say(
+      `validated terraform/ (${files.join(', ')}) with terraform ${tf.version} and ` +
+        `oracle/oci ${provider.moduleVersion} (${provider.binary})`,
+    );
     return 0;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-main().then((code) => process.exit(code), (err: Error) => {
-  process.stderr.write(`validate-terraform: ${err.stack ?? err.message}\n`);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    process.stderr.write(`validate-terraform: ${err.stack ?? err.message}\n`);
+    process.exit(1);
+  },
+);

@@ -33,12 +33,16 @@ export async function waitForRolloutExplained(
 
 function hintFor(text: string): string | undefined {
   if (/pull|InvalidImageName/i.test(text)) {
-    return 'In todo-infra.yaml: apps.<component>.image / .tag (arm64 images), and ' +
-      'registry.pullSecretName for a private registry.';
+    return (
+      'In todo-infra.yaml: apps.<component>.image / .tag (arm64 images), and ' +
+      'registry.pullSecretName for a private registry.'
+    );
   }
   if (/unschedulable|Insufficient|node\(s\) didn't match/i.test(text)) {
-    return 'In todo-infra.yaml: lower apps.<component>.resources, or check that the nodes are ' +
-      'arm64 (the apps select kubernetes.io/arch: arm64).';
+    return (
+      'In todo-infra.yaml: lower apps.<component>.resources, or check that the nodes are ' +
+      'arm64 (the apps select kubernetes.io/arch: arm64).'
+    );
   }
   if (/quota/i.test(text)) {
     return 'In todo-infra.yaml: raise apps.quotas.app, or lower apps.<component>.resources.';

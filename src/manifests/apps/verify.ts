@@ -14,7 +14,9 @@ import type { Component } from './images.js';
 export const DAPRD = 'daprd';
 
 export async function appPods(kube: Kube, config: Config, c: Component): Promise<KubeObject[]> {
-  const selector = Object.entries(selectorLabels(c)).map(([k, v]) => `${k}=${v}`).join(',');
+  const selector = Object.entries(selectorLabels(c))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   const pods = await kube.list('v1', 'Pod', config.apps.namespace, selector);
   // Pods on their way out after a restart are not what the next check is about.
   return pods.filter((p) => !p.metadata.deletionTimestamp);
@@ -81,8 +83,12 @@ export async function checkPublicUrl(
   base: string,
   opts: { deadline: Date; signal?: AbortSignal; log?: Logger },
 ): Promise<{ root: number; api: number }> {
-  const common = { deadline: opts.deadline, signal: opts.signal, phase: 'apps',
-    onAttempt: (o: string) => opts.log?.debug(o) };
+  const common = {
+    deadline: opts.deadline,
+    signal: opts.signal,
+    phase: 'apps',
+    onAttempt: (o: string) => opts.log?.debug(o),
+  };
   const root = await httpCheckUntil(
     { url: `${base}/`, what: 'the frontend at /', accept: (s) => s < 400 },
     common,

@@ -55,8 +55,11 @@ export function checkAppQuota(config: Config): void {
   ];
   const problems = checks
     .filter(([, needed, hard]) => needed > hard)
-    .map(([field, needed, hard, fmt]) => `apps.quotas.app.${field}: the app needs ${fmt(needed)} ` +
-      `at minimum scale but the quota allows ${fmt(hard)}`);
+    .map(
+      ([field, needed, hard, fmt]) =>
+        `apps.quotas.app.${field}: the app needs ${fmt(needed)} ` +
+        `at minimum scale but the quota allows ${fmt(hard)}`,
+    );
   if (problems.length === 0) return;
   throw usageError(
     'QUOTA_TOO_SMALL',

@@ -7,13 +7,23 @@ import type { KubeObject } from '../../kube/types.js';
 /** A multi-document YAML file from objects, with an optional comment header. */
 export function toYaml(objects: readonly KubeObject[], header?: string): string {
   const docs = objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false }));
-  const head = header ? header.split('\n').map((l) => `# ${l}`.trimEnd()).join('\n') + '\n' : '';
+  const head = header
+    ? header
+        .split('\n')
+        .map((l) => `# ${l}`.trimEnd())
+        .join('\n') + '\n'
+    : '';
   return head + docs.join('---\n');
 }
 
 /** One plain YAML document (e.g. Helm values). */
 export function toYamlDoc(value: unknown, header?: string): string {
-  const head = header ? header.split('\n').map((l) => `# ${l}`.trimEnd()).join('\n') + '\n' : '';
+  const head = header
+    ? header
+        .split('\n')
+        .map((l) => `# ${l}`.trimEnd())
+        .join('\n') + '\n'
+    : '';
   return head + stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 

@@ -16,8 +16,12 @@ export const DB_SECRET = { name: DB_SECRET_NAME, key: DB_SECRET_KEY } as const;
 /** The Configuration the apps' pods name in their dapr.io/config annotation. */
 export const APP_CONFIGURATION = DAPR_CONFIG_NAME;
 
-function component(config: Config, name: string, spec: Record<string, unknown>,
-  extra: Record<string, unknown> = {}): KubeObject {
+function component(
+  config: Config,
+  name: string,
+  spec: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): KubeObject {
   return {
     apiVersion: DAPR_API,
     kind: 'Component',
@@ -76,14 +80,22 @@ export function appConfiguration(config: Config): KubeObject {
   return {
     apiVersion: DAPR_API,
     kind: 'Configuration',
-    metadata: { name: APP_CONFIGURATION, namespace: config.apps.namespace,
-      labels: { ...MANAGED_LABELS } },
+    metadata: {
+      name: APP_CONFIGURATION,
+      namespace: config.apps.namespace,
+      labels: { ...MANAGED_LABELS },
+    },
     spec: {
       // Through the secrets API an app may read db-credentials and nothing else in the
       // namespace (e.g. not the registry pull secret).
       secrets: {
-        scopes: [{ storeName: config.dapr.secretstoreName, defaultAccess: 'deny',
-          allowedSecrets: [DB_SECRET.name] }],
+        scopes: [
+          {
+            storeName: config.dapr.secretstoreName,
+            defaultAccess: 'deny',
+            allowedSecrets: [DB_SECRET.name],
+          },
+        ],
       },
       metric: { enabled: true },
       // No trace collector runs on the free tier; sampling stays off until one is added.

@@ -38,18 +38,26 @@ export async function publishEvent(
     });
   } catch (cause) {
     throw new TodoInfraError('DAPR_PUBLISH_FAILED', `cannot reach the Dapr sidecar at ${url}`, {
-      phase: 'dapr', cause, source: 'environment',
+      phase: 'dapr',
+      cause,
+      source: 'environment',
       hint: 'Is daprd running in the backend pod? kubectl logs <pod> -c daprd shows why not.',
     });
   }
   if (res.status !== 204 && res.status !== 200) {
     const body = (await res.text().catch(() => '')).slice(0, 500);
-    throw new TodoInfraError('DAPR_PUBLISH_FAILED',
-      `the sidecar refused the test event: HTTP ${res.status}`, {
-        phase: 'dapr', source: 'environment', details: body ? [body] : [],
-        hint: 'The body above is Dapr\'s error (e.g. ERR_PUBSUB_NOT_FOUND, or a broker error ' +
+    throw new TodoInfraError(
+      'DAPR_PUBLISH_FAILED',
+      `the sidecar refused the test event: HTTP ${res.status}`,
+      {
+        phase: 'dapr',
+        source: 'environment',
+        details: body ? [body] : [],
+        hint:
+          "The body above is Dapr's error (e.g. ERR_PUBSUB_NOT_FOUND, or a broker error " +
           'when Kafka is unreachable); check the pubsub component and the kafka phase.',
-      });
+      },
+    );
   }
 }
 
@@ -77,9 +85,13 @@ export async function provePublish(
     return { verified: false, reason: err.message, topic };
   }
   try {
-    await publishEvent(`http://127.0.0.1:${forward.localPort}`, config.dapr.pubsubName, topic,
+    await publishEvent(
+      `http://127.0.0.1:${forward.localPort}`,
+      config.dapr.pubsubName,
+      topic,
       { type: 'todo-infra.probe', id: eventId, note: 'published by todo-infra phase dapr' },
-      opts.signal);
+      opts.signal,
+    );
   } finally {
     await forward.close();
   }
@@ -92,7 +104,8 @@ export async function provePublish(
   try {
     await kube.waitForJob(ns, name, { timeoutMs: opts.timeoutMs, signal: opts.signal });
   } finally {
-    await kube.delete({ apiVersion: 'batch/v1', kind: 'Job', name, namespace: ns })
+    await kube
+      .delete({ apiVersion: 'batch/v1', kind: 'Job', name, namespace: ns })
       .catch(() => undefined);
   }
   return { verified: true, topic, eventId };

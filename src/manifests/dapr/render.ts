@@ -4,8 +4,14 @@
 import type { Config } from '../../config/schema.js';
 import type { RenderedFile } from '../../engine/phase.js';
 import { yamlDocuments, yamlValues } from '../kafka/yaml.js';
-import { APP_CONFIGURATION, appConfiguration, DB_SECRET, pubsubComponent, secretStoreComponent,
-  stateStoreComponent } from './components.js';
+import {
+  APP_CONFIGURATION,
+  appConfiguration,
+  DB_SECRET,
+  pubsubComponent,
+  secretStoreComponent,
+  stateStoreComponent,
+} from './components.js';
 import { resiliency } from './resiliency.js';
 import { DAPR_RELEASE, daprValues } from './values.js';
 
@@ -44,20 +50,34 @@ export function renderDapr(config: Config): RenderedFile[] {
   });
   return [
     { path: `${DIR}/dapr-values.yaml`, content: yamlValues(valuesHeader, daprValues(config)) },
-    file('pubsub-kafka.yaml', [
-      'Kafka pub/sub (runbook T090-T092); brokers is the Strimzi bootstrap Service.',
-      `Registered components: kubectl -n ${app} get components`,
-    ], [pubsubComponent(config)]),
-    file('statestore-postgres.yaml', [
-      'PostgreSQL state store, component version v2 (runbook T093-T094). The connection',
-      `string comes from Secret ${DB_SECRET.name}, key ${DB_SECRET.key}, via the secret store.`,
-    ], [stateStoreComponent(config)]),
-    file('secretstore-k8s.yaml', [
-      'Kubernetes secret store (runbook T095-T096) and the app Configuration that limits the',
-      `secrets API to ${DB_SECRET.name}; apps select it with dapr.io/config: ${APP_CONFIGURATION}.`,
-    ], [secretStoreComponent(config), appConfiguration(config)]),
-    file('resiliency.yaml', [
-      'Resiliency: timeouts, retries and a circuit breaker for pub/sub and state (T097-T098).',
-    ], [resiliency(config)]),
+    file(
+      'pubsub-kafka.yaml',
+      [
+        'Kafka pub/sub (runbook T090-T092); brokers is the Strimzi bootstrap Service.',
+        `Registered components: kubectl -n ${app} get components`,
+      ],
+      [pubsubComponent(config)],
+    ),
+    file(
+      'statestore-postgres.yaml',
+      [
+        'PostgreSQL state store, component version v2 (runbook T093-T094). The connection',
+        `string comes from Secret ${DB_SECRET.name}, key ${DB_SECRET.key}, via the secret store.`,
+      ],
+      [stateStoreComponent(config)],
+    ),
+    file(
+      'secretstore-k8s.yaml',
+      [
+        'Kubernetes secret store (runbook T095-T096) and the app Configuration that limits the',
+        `secrets API to ${DB_SECRET.name}; apps select it with dapr.io/config: ${APP_CONFIGURATION}.`,
+      ],
+      [secretStoreComponent(config), appConfiguration(config)],
+    ),
+    file(
+      'resiliency.yaml',
+      ['Resiliency: timeouts, retries and a circuit breaker for pub/sub and state (T097-T098).'],
+      [resiliency(config)],
+    ),
   ];
 }

@@ -14,8 +14,11 @@ export function resiliency(config: Config): KubeObject {
   return {
     apiVersion: DAPR_API,
     kind: 'Resiliency',
-    metadata: { name: RESILIENCY_NAME, namespace: config.apps.namespace,
-      labels: { ...MANAGED_LABELS } },
+    metadata: {
+      name: RESILIENCY_NAME,
+      namespace: config.apps.namespace,
+      labels: { ...MANAGED_LABELS },
+    },
     spec: {
       policies: {
         timeouts: { pubsubTimeout: '10s', stateTimeout: '5s' },
@@ -36,10 +39,16 @@ export function resiliency(config: Config): KubeObject {
       targets: {
         components: {
           [d.pubsubName]: {
-            outbound: { timeout: 'pubsubTimeout', retry: 'pubsubRetry',
-              circuitBreaker: 'pubsubBreaker' },
-            inbound: { timeout: 'pubsubTimeout', retry: 'pubsubRetry',
-              circuitBreaker: 'pubsubBreaker' },
+            outbound: {
+              timeout: 'pubsubTimeout',
+              retry: 'pubsubRetry',
+              circuitBreaker: 'pubsubBreaker',
+            },
+            inbound: {
+              timeout: 'pubsubTimeout',
+              retry: 'pubsubRetry',
+              circuitBreaker: 'pubsubBreaker',
+            },
           },
           [d.statestoreName]: {
             outbound: { timeout: 'stateTimeout', retry: 'stateRetry' },

@@ -19,7 +19,7 @@ export interface WiringReport {
 type Meta = { name: string; value?: unknown; secretKeyRef?: { name: string; key: string } };
 
 function metadataOf(component: KubeObject): Meta[] {
-  return ((component.spec as { metadata?: Meta[] } | undefined)?.metadata ?? []);
+  return (component.spec as { metadata?: Meta[] } | undefined)?.metadata ?? [];
 }
 
 /** Parses `<service>.<namespace>.svc[.cluster.local]:<port>` (the only form the phase writes). */
@@ -37,13 +37,18 @@ export async function checkWiring(
 ): Promise<WiringReport> {
   const brokers = String(metadataOf(pubsub).find((m) => m.name === 'brokers')?.value ?? '');
   const { service, namespace } = parseBrokerAddress(brokers);
-  const svc = service && namespace
-    ? await kube.get({ apiVersion: 'v1', kind: 'Service', name: service, namespace })
-    : undefined;
+  const svc =
+    service && namespace
+      ? await kube.get({ apiVersion: 'v1', kind: 'Service', name: service, namespace })
+      : undefined;
   const ref = metadataOf(statestore).find((m) => m.name === 'connectionString')?.secretKeyRef;
   const secret = ref
-    ? await kube.get({ apiVersion: 'v1', kind: 'Secret', name: ref.name,
-      namespace: config.apps.namespace })
+    ? await kube.get({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        name: ref.name,
+        namespace: config.apps.namespace,
+      })
     : undefined;
   const data = (secret?.data ?? {}) as Record<string, string>;
   return {
@@ -78,8 +83,12 @@ export async function ensureBackendSidecar(
   opts: { timeoutMs: number; signal: AbortSignal; log: (m: string) => void },
 ): Promise<SidecarOutcome> {
   const ns = config.apps.namespace;
-  const dep = await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'backend',
-    namespace: ns });
+  const dep = await kube.get({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    name: 'backend',
+    namespace: ns,
+  });
   if (!dep) return { skipped: 'the backend is not deployed yet', restarted: false, pods: [] };
   if (config.apps.backend.replicas === 0) {
     return { skipped: 'apps.backend.replicas is 0', restarted: false, pods: [] };
@@ -98,15 +107,19 @@ export async function ensureBackendSidecar(
     .filter((p) => !p.containers.includes(DAPRD) || p.containers.length !== 2);
   if (wrong.length > 0 || pods.length === 0) {
     const list = wrong.map((p) => `${p.name} [${p.containers.join(', ')}]`).join('; ');
-    throw new TodoInfraError('DAPR_SIDECAR_MISSING',
+    throw new TodoInfraError(
+      'DAPR_SIDECAR_MISSING',
       `backend pods do not run the app plus daprd after ${restarted ? 'a restart' : 'rollout'}: ` +
-        (list || 'no pods'), {
+        (list || 'no pods'),
+      {
         phase: 'dapr',
         source: 'environment',
-        hint: `Check the sidecar injector (kubectl -n ${config.dapr.namespace} logs ` +
+        hint:
+          `Check the sidecar injector (kubectl -n ${config.dapr.namespace} logs ` +
           'deploy/dapr-sidecar-injector), its MutatingWebhookConfiguration, and that the pod ' +
           'template carries dapr.io/enabled: "true".',
-      });
+      },
+    );
   }
   return { restarted, pods: pods.map((p) => p.metadata.name) };
 }

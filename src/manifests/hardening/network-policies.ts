@@ -91,8 +91,15 @@ export function networkPolicies(config: Config, apiEndpoints: ApiEndpoint[] = []
     policy(config, 'allow-dns', {
       podSelector: {},
       policyTypes: ['Egress'],
-      egress: [{ to: [nsPeer('kube-system')],
-        ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }],
+      egress: [
+        {
+          to: [nsPeer('kube-system')],
+          ports: [
+            { protocol: 'UDP', port: 53 },
+            { protocol: 'TCP', port: 53 },
+          ],
+        },
+      ],
     }),
     policy(config, 'allow-ingress-to-frontend', {
       podSelector: component('frontend'),
@@ -102,8 +109,12 @@ export function networkPolicies(config: Config, apiEndpoints: ApiEndpoint[] = []
     policy(config, 'allow-ingress-to-backend', {
       podSelector: component('backend'),
       policyTypes: ['Ingress'],
-      ingress: [{ from: [ingressNs, { podSelector: component('frontend') }],
-        ports: tcp(config.apps.backend.port) }],
+      ingress: [
+        {
+          from: [ingressNs, { podSelector: component('frontend') }],
+          ports: tcp(config.apps.backend.port),
+        },
+      ],
     }),
     policy(config, 'allow-dapr', {
       podSelector: app,

@@ -16,8 +16,10 @@ export interface LabelSelector {
 }
 
 /** Kubernetes label-selector semantics; an empty selector matches everything. */
-export function matchesSelector(selector: LabelSelector | undefined, labels: Record<string, string>)
-  : boolean {
+export function matchesSelector(
+  selector: LabelSelector | undefined,
+  labels: Record<string, string>,
+): boolean {
   if (!selector) return false;
   for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
     if (labels[k] !== v) return false;
@@ -25,11 +27,16 @@ export function matchesSelector(selector: LabelSelector | undefined, labels: Rec
   for (const e of selector.matchExpressions ?? []) {
     const has = Object.hasOwn(labels, e.key);
     const inValues = has && (e.values ?? []).includes(labels[e.key] as string);
-    const ok = e.operator === 'In' ? inValues
-      : e.operator === 'NotIn' ? !inValues
-        : e.operator === 'Exists' ? has
-          : e.operator === 'DoesNotExist' ? !has
-            : false;
+    const ok =
+      e.operator === 'In'
+        ? inValues
+        : e.operator === 'NotIn'
+          ? !inValues
+          : e.operator === 'Exists'
+            ? has
+            : e.operator === 'DoesNotExist'
+              ? !has
+              : false;
     if (!ok) return false;
   }
   return true;
@@ -91,9 +98,11 @@ export function checkPolicies(
         if (!peer.namespaceSelector) continue;
         const hit = namespaces.some((n) => matchesSelector(peer.namespaceSelector, labelsOf(n)));
         if (!hit) {
-          problems.push(`NetworkPolicy ${name} names namespaces ` +
-            `${JSON.stringify(peer.namespaceSelector.matchLabels ?? peer.namespaceSelector)} ` +
-            'that do not exist');
+          problems.push(
+            `NetworkPolicy ${name} names namespaces ` +
+              `${JSON.stringify(peer.namespaceSelector.matchLabels ?? peer.namespaceSelector)} ` +
+              'that do not exist',
+          );
         }
       }
     }
@@ -102,7 +111,10 @@ export function checkPolicies(
 }
 
 function names(pods: KubeObject[]): string {
-  return pods.map((p) => p.metadata.name).sort().join(', ');
+  return pods
+    .map((p) => p.metadata.name)
+    .sort()
+    .join(', ');
 }
 
 const ENGINES = /^(calico-node|cilium|antrea-agent|kube-router|weave-net|canal)$/;

@@ -13,9 +13,11 @@
 import type { AccessCheck, Kube, KubeObject } from '../../kube/types.js';
 
 /** What no app workload may do; `namespace: 'app'` means the app namespace. */
-export const FORBIDDEN: ReadonlyArray<Omit<AccessCheck, 'asUser' | 'namespace'> & {
-  scope: 'cluster' | 'app';
-}> = [
+export const FORBIDDEN: ReadonlyArray<
+  Omit<AccessCheck, 'asUser' | 'namespace'> & {
+    scope: 'cluster' | 'app';
+  }
+> = [
   { verb: 'list', resource: 'secrets', scope: 'cluster' },
   { verb: 'get', resource: 'secrets', scope: 'app' },
   { verb: 'list', resource: 'secrets', scope: 'app' },
@@ -41,16 +43,19 @@ type PodSpec = { serviceAccountName?: string; automountServiceAccountToken?: boo
 
 export function workloadsOf(deployments: KubeObject[], accounts: KubeObject[]): Workload[] {
   type Sa = { automountServiceAccountToken?: boolean };
-  const saMount = new Map(accounts.map((a) =>
-    [a.metadata.name, (a as Sa).automountServiceAccountToken]));
-  return deployments.map((d) => {
-    const spec = (d.spec as { template?: { spec?: PodSpec } }).template?.spec ?? {};
-    const serviceAccount = spec.serviceAccountName ?? 'default';
-    // The pod's own setting wins over the ServiceAccount's; unset on both means mounted.
-    const mount = spec.automountServiceAccountToken ?? saMount.get(serviceAccount);
-    const automountOff = mount === false;
-    return { deployment: d.metadata.name, serviceAccount, automountOff };
-  }).sort((a, b) => a.deployment.localeCompare(b.deployment));
+  const saMount = new Map(
+    accounts.map((a) => [a.metadata.name, (a as Sa).automountServiceAccountToken]),
+  );
+  return deployments
+    .map((d) => {
+      const spec = (d.spec as { template?: { spec?: PodSpec } }).template?.spec ?? {};
+      const serviceAccount = spec.serviceAccountName ?? 'default';
+      // The pod's own setting wins over the ServiceAccount's; unset on both means mounted.
+      const mount = spec.automountServiceAccountToken ?? saMount.get(serviceAccount);
+      const automountOff = mount === false;
+      return { deployment: d.metadata.name, serviceAccount, automountOff };
+    })
+    .sort((a, b) => a.deployment.localeCompare(b.deployment));
 }
 
 function describeCheck(c: (typeof FORBIDDEN)[number]): string {
@@ -75,19 +80,26 @@ export async function auditWorkloadAccess(
   const workloads = workloadsOf(deployments, accounts);
   const problems: string[] = [];
   const users = new Map<string, string[]>();
-  for (const w of workloads) users.set(w.serviceAccount, [...(users.get(w.serviceAccount) ?? []),
-    w.deployment]);
+  for (const w of workloads)
+    users.set(w.serviceAccount, [...(users.get(w.serviceAccount) ?? []), w.deployment]);
   for (const w of workloads) {
     if (!w.automountOff) {
-      problems.push(`Deployment ${w.deployment} mounts the API token of ServiceAccount ` +
-        `${w.serviceAccount} (set automountServiceAccountToken: false)`);
+      problems.push(
+        `Deployment ${w.deployment} mounts the API token of ServiceAccount ` +
+          `${w.serviceAccount} (set automountServiceAccountToken: false)`,
+      );
     }
     if (!opts.perWorkload) continue;
     if (w.serviceAccount === 'default') {
       problems.push(`Deployment ${w.deployment} runs as the namespace's default ServiceAccount`);
     } else if ((users.get(w.serviceAccount) ?? []).length > 1) {
-      problems.push(`Deployment ${w.deployment} shares ServiceAccount ${w.serviceAccount} with ` +
-        `${users.get(w.serviceAccount)?.filter((d) => d !== w.deployment).join(', ')}`);
+      problems.push(
+        `Deployment ${w.deployment} shares ServiceAccount ${w.serviceAccount} with ` +
+          `${users
+            .get(w.serviceAccount)
+            ?.filter((d) => d !== w.deployment)
+            .join(', ')}`,
+      );
     }
   }
   const audited = [...users.keys()].sort();
@@ -95,8 +107,11 @@ export async function auditWorkloadAccess(
     const asUser = `system:serviceaccount:${namespace}:${sa}`;
     for (const c of FORBIDDEN) {
       const { scope, ...check } = c;
-      const allowed = await kube.canI({ ...check, asUser,
-        ...(scope === 'app' ? { namespace } : {}) });
+      const allowed = await kube.canI({
+        ...check,
+        asUser,
+        ...(scope === 'app' ? { namespace } : {}),
+      });
       if (allowed) problems.push(`ServiceAccount ${namespace}/${sa} can ${describeCheck(c)}`);
     }
   }

@@ -21,18 +21,22 @@ function policiesFile(config: Config): RenderedFile {
     'addresses of the `kubernetes` Service, which you can read with',
     '  kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes',
     '',
-    'They only take effect with a CNI that enforces NetworkPolicy: OKE\'s flannel does not.',
+    "They only take effect with a CNI that enforces NetworkPolicy: OKE's flannel does not.",
     'See README.md in this directory before relying on them.',
   ].join('\n');
-  return { path: `${SECURITY_DIR}/network-policies.yaml`,
-    content: toYaml(networkPolicies(config), header) };
+  return {
+    path: `${SECURITY_DIR}/network-policies.yaml`,
+    content: toYaml(networkPolicies(config), header),
+  };
 }
 
 function readme(config: Config): RenderedFile {
   const ns = config.apps.namespace;
   const { host, tls } = config.ingress;
-  const headers = securityHeaderAnnotations({ ...config,
-    ingress: { ...config.ingress, tls: { ...tls, enabled: true } } });
+  const headers = securityHeaderAnnotations({
+    ...config,
+    ingress: { ...config.ingress, tls: { ...tls, enabled: true } },
+  });
   const sa = (name: string) => `system:serviceaccount:${ns}:${name}`;
   const lines = [
     '# Security hardening',
@@ -44,9 +48,11 @@ function readme(config: Config): RenderedFile {
     '',
     '`network-policies.yaml` denies all traffic in and out of the app namespace, then allows:',
     'DNS to kube-system; the ingress controller to frontend and backend; Dapr sidecars to the',
-    `Dapr control plane (${Object.entries(DAPR_PORTS).map(([k, v]) => `${k} ${v}`).join(', ')})`,
+    `Dapr control plane (${Object.entries(DAPR_PORTS)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')})`,
     `and to each other (${DAPRD_INTERNAL_PORT}); Kafka (9092/9093); PostgreSQL (5432); the API`,
-    'server. The hardening checkpoint evaluates every policy\'s pod selector against the running',
+    "server. The hardening checkpoint evaluates every policy's pod selector against the running",
     'pods and fails when a policy misses a pod it is meant for or catches one it is not.',
     '',
     'PostgreSQL is allowed to any address on 5432, since only the secret knows the host.',
@@ -56,7 +62,7 @@ function readme(config: Config): RenderedFile {
     '`egress: [{ports: [{protocol: TCP, port: 443}]}]`.',
     '',
     '**Enforcement needs a CNI that implements NetworkPolicy.** OKE clusters created with the',
-    'flannel overlay (this project\'s default) accept the objects and ignore them. Install',
+    "flannel overlay (this project's default) accept the objects and ignore them. Install",
     'Calico in policy-only mode (Oracle documents this for OKE) before relying on them;',
     'the phase warns while no policy engine (calico-node, cilium, …) runs in the cluster.',
     '',
@@ -80,9 +86,12 @@ function readme(config: Config): RenderedFile {
     'no API token mounted and no Role. The audit asks the API server, for each of them:',
     '',
     '```sh',
-    ...FORBIDDEN.slice(0, 5).map((c) => `kubectl auth can-i ${c.verb} ` +
-      `${c.resource}${c.subresource ? `/${c.subresource}` : ''} ` +
-      `${c.scope === 'cluster' ? '-A' : `-n ${ns}`} --as=${sa('backend')}   # no`),
+    ...FORBIDDEN.slice(0, 5).map(
+      (c) =>
+        `kubectl auth can-i ${c.verb} ` +
+        `${c.resource}${c.subresource ? `/${c.subresource}` : ''} ` +
+        `${c.scope === 'cluster' ? '-A' : `-n ${ns}`} --as=${sa('backend')}   # no`,
+    ),
     '```',
     '',
     'and the same for the other verbs the phase checks (changing Deployments or RBAC,',
@@ -93,8 +102,8 @@ function readme(config: Config): RenderedFile {
     `\`kubectl get secrets -n ${ns}\` lists db-credentials, the CI token, the registry pull`,
     'secret and (with HTTPS) the TLS secret. The audit fails when a ConfigMap holds the value of',
     'any of them, a key named like a credential, a URL with a password, or a private key.',
-    'Dapr\'s state store gets the database connection string through its secretKeyRef, which',
-    'the Dapr operator resolves; the apps\' own ServiceAccounts cannot read Secrets, so calls to',
+    "Dapr's state store gets the database connection string through its secretKeyRef, which",
+    "the Dapr operator resolves; the apps' own ServiceAccounts cannot read Secrets, so calls to",
     'the Dapr secrets API for Kubernetes secrets are refused by design (grant a Role with',
     '`resourceNames: [db-credentials]` if an app must read it that way).',
     '',
@@ -105,7 +114,7 @@ function readme(config: Config): RenderedFile {
     `2. Set \`ingress.host: ${host ?? '<your host>'}\` and \`ingress.tls.enabled: true\` in`,
     '   todo-infra.yaml and run `todo-infra up`: the apps phase adds the tls section to the',
     '   Ingress; NGINX then redirects HTTP to HTTPS.',
-    '3. The hardening checkpoint checks the secret\'s type, that the certificate covers the host',
+    "3. The hardening checkpoint checks the secret's type, that the certificate covers the host",
     '   and has not expired, and that the Ingress uses it.',
     '',
     'Security headers come from annotations that need no NGINX snippets (snippets would let',
@@ -116,7 +125,7 @@ function readme(config: Config): RenderedFile {
     `HSTS (max-age ${HSTS_MAX_AGE} s, with the preload directive NGINX adds) is sent on HTTPS`,
     'responses only. X-Content-Type-Options, X-Frame-Options and Referrer-Policy are best set',
     'by the frontend and backend themselves; cluster-wide, an admin can add them with',
-    '`add_header … always;` lines in the controller ConfigMap\'s `server-snippets` key.',
+    "`add_header … always;` lines in the controller ConfigMap's `server-snippets` key.",
     '',
     '```sh',
     `curl -sI https://${host ?? '<host>'}/ | grep -iE 'strict-transport|server:'`,

@@ -17,21 +17,37 @@ const PUBLIC_SECRET_KEYS = new Set(['ca.crt', 'tls.crt', 'namespace']);
 const MIN_SECRET_LENGTH = 8;
 
 const CREDENTIAL_WORDS = [
-  ['password'], ['passwd'], ['pwd'], ['secret'], ['token'], ['apikey'], ['api', 'key'],
-  ['private', 'key'], ['access', 'key'], ['credential'], ['credentials'], ['connection', 'string'],
-  ['conn', 'str'], ['connstr'], ['dsn'],
+  ['password'],
+  ['passwd'],
+  ['pwd'],
+  ['secret'],
+  ['token'],
+  ['apikey'],
+  ['api', 'key'],
+  ['private', 'key'],
+  ['access', 'key'],
+  ['credential'],
+  ['credentials'],
+  ['connection', 'string'],
+  ['conn', 'str'],
+  ['connstr'],
+  ['dsn'],
 ];
 
 /** Words of a key: camelCase and -_. separators split, lower-cased. */
 export function keyWords(key: string): string[] {
-  return key.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase().split(/[-_.\s]+/)
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase()
+    .split(/[-_.\s]+/)
     .filter(Boolean);
 }
 
 export function looksLikeCredentialKey(key: string): boolean {
   const words = keyWords(key);
   return CREDENTIAL_WORDS.some((seq) =>
-    words.some((_, i) => seq.every((w, j) => words[i + j] === w)));
+    words.some((_, i) => seq.every((w, j) => words[i + j] === w)),
+  );
 }
 
 const URL_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:[^\s/@]+@/i;
@@ -73,8 +89,9 @@ export function scanConfigMaps(
   for (const cm of configMaps) {
     const entries: Array<[string, string]> = [
       ...Object.entries((cm.data ?? {}) as Record<string, string>),
-      ...Object.entries((cm.binaryData ?? {}) as Record<string, string>)
-        .map(([k, v]): [string, string] => [k, Buffer.from(v, 'base64').toString('utf8')]),
+      ...Object.entries((cm.binaryData ?? {}) as Record<string, string>).map(
+        ([k, v]): [string, string] => [k, Buffer.from(v, 'base64').toString('utf8')],
+      ),
     ];
     for (const [key, value] of entries) {
       const reasons: string[] = [];

@@ -64,8 +64,10 @@ export function checkTls(
   const notes: string[] = [];
   const name = `Secret ${ns}/${tls.secretName}`;
   if (!secret) {
-    problems.push(`${name} does not exist (kubectl create secret tls ${tls.secretName} -n ${ns} ` +
-      '--cert=tls.crt --key=tls.key)');
+    problems.push(
+      `${name} does not exist (kubectl create secret tls ${tls.secretName} -n ${ns} ` +
+        '--cert=tls.crt --key=tls.key)',
+    );
   } else {
     const data = (secret.data ?? {}) as Record<string, string>;
     if (secret.type !== 'kubernetes.io/tls') {
@@ -82,8 +84,10 @@ export function checkTls(
           problems.push(`the certificate in ${name} expired on ${until.toISOString()}`);
         }
         if (host && cert.checkHost(host) === undefined) {
-          problems.push(`the certificate in ${name} does not cover ${host} ` +
-            `(subject ${cert.subject.replace(/\n/g, ', ')})`);
+          problems.push(
+            `the certificate in ${name} does not cover ${host} ` +
+              `(subject ${cert.subject.replace(/\n/g, ', ')})`,
+          );
         }
         notes.push(`certificate for ${host ?? 'the Ingress'} valid until ${until.toISOString()}`);
       } catch {
@@ -92,13 +96,16 @@ export function checkTls(
     }
   }
   type Tls = { hosts?: string[]; secretName?: string };
-  const entries = ((ingress?.spec as { tls?: Tls[] } | undefined)?.tls ?? []);
-  const covers = entries.some((e) => e.secretName === tls.secretName &&
-    (!host || (e.hosts ?? []).includes(host)));
+  const entries = (ingress?.spec as { tls?: Tls[] } | undefined)?.tls ?? [];
+  const covers = entries.some(
+    (e) => e.secretName === tls.secretName && (!host || (e.hosts ?? []).includes(host)),
+  );
   if (!ingress) problems.push('the app Ingress does not exist (run `todo-infra phase apps`)');
   else if (!covers) {
-    problems.push(`Ingress ${ns}/${ingress.metadata.name} has no tls entry for ${host ?? '*'} ` +
-      `with secret ${tls.secretName}`);
+    problems.push(
+      `Ingress ${ns}/${ingress.metadata.name} has no tls entry for ${host ?? '*'} ` +
+        `with secret ${tls.secretName}`,
+    );
   }
   return { problems, notes };
 }

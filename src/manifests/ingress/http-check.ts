@@ -41,13 +41,17 @@ export async function httpCheckUntil(check: HttpCheck, opts: HttpCheckOptions): 
     if (Date.now() + interval > opts.deadline.getTime()) break;
     await new Promise((r) => setTimeout(r, interval));
   }
-  throw timeoutError('HTTP_CHECK_TIMEOUT', `${check.what} did not answer as expected by ` +
-    `${opts.deadline.toISOString()} (${check.url}; last: ${last})`, {
-    phase: opts.phase,
-    hint:
-      'Check the load balancer and the pods behind it (kubectl get pods,ingress -A); if the ' +
-      'address is only reachable another way, set apps.publicUrl.',
-  });
+  throw timeoutError(
+    'HTTP_CHECK_TIMEOUT',
+    `${check.what} did not answer as expected by ` +
+      `${opts.deadline.toISOString()} (${check.url}; last: ${last})`,
+    {
+      phase: opts.phase,
+      hint:
+        'Check the load balancer and the pods behind it (kubectl get pods,ingress -A); if the ' +
+        'address is only reachable another way, set apps.publicUrl.',
+    },
+  );
 }
 
 async function attempt(url: string, opts: HttpCheckOptions): Promise<string> {

@@ -29,8 +29,7 @@ export function describeConditions(obj: KubeObject | undefined): string {
 /** True when `type` is True and was reported for the object's current generation. */
 export function isCurrentlyTrue(obj: KubeObject | undefined, type: string): boolean {
   const c = conditionsOf(obj).find((x) => x.type === type) as
-    | (StatusCondition & { observedGeneration?: number })
-    | undefined;
+    (StatusCondition & { observedGeneration?: number }) | undefined;
   if (c?.status !== 'True') return false;
   const generation = obj?.metadata.generation as number | undefined;
   const observed =

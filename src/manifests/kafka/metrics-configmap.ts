@@ -20,7 +20,8 @@ interface Rule {
 /** Patterns are matched against `domain<key=value, ...><>attribute`. */
 export const JMX_RULES: Rule[] = [
   {
-    pattern: 'kafka.server<type=BrokerTopicMetrics, name=(MessagesIn|BytesIn|BytesOut)PerSec, ' +
+    pattern:
+      'kafka.server<type=BrokerTopicMetrics, name=(MessagesIn|BytesIn|BytesOut)PerSec, ' +
       'topic=(.+)><>Count',
     name: 'kafka_server_topic_$1_total',
     type: 'COUNTER',
@@ -35,26 +36,30 @@ export const JMX_RULES: Rule[] = [
     help: 'Messages or bytes through the broker, all topics',
   },
   {
-    pattern: 'kafka.server<type=ReplicaManager, name=(UnderReplicatedPartitions|PartitionCount|' +
+    pattern:
+      'kafka.server<type=ReplicaManager, name=(UnderReplicatedPartitions|PartitionCount|' +
       'LeaderCount|OfflineReplicaCount|UnderMinIsrPartitionCount)><>Value',
     name: 'kafka_server_replicamanager_$1',
     type: 'GAUGE',
   },
   {
-    pattern: 'kafka.controller<type=KafkaController, name=(ActiveControllerCount|' +
+    pattern:
+      'kafka.controller<type=KafkaController, name=(ActiveControllerCount|' +
       'OfflinePartitionsCount|GlobalPartitionCount|GlobalTopicCount)><>Value',
     name: 'kafka_controller_$1',
     type: 'GAUGE',
   },
   {
-    pattern: 'kafka.server<type=raft-metrics><>(current-leader|current-epoch|high-watermark|' +
+    pattern:
+      'kafka.server<type=raft-metrics><>(current-leader|current-epoch|high-watermark|' +
       'commit-latency-avg)',
     name: 'kafka_raft_$1',
     type: 'GAUGE',
     help: 'KRaft metadata quorum state',
   },
   {
-    pattern: 'kafka.network<type=RequestMetrics, name=TotalTimeMs, ' +
+    pattern:
+      'kafka.network<type=RequestMetrics, name=TotalTimeMs, ' +
       'request=(Produce|FetchConsumer|FetchFollower)><>(50|99)thPercentile',
     name: 'kafka_network_request_total_time_ms',
     type: 'GAUGE',

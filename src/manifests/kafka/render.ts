@@ -58,8 +58,11 @@ export function renderKafka(config: Config): RenderedFile[] {
   return [
     {
       path: `${KAFKA_DIR}/kafka-cluster.yaml`,
-      content: yamlDocuments(clusterHeader, [metricsConfigMap(config), nodePool(config),
-        kafkaCluster(config)]),
+      content: yamlDocuments(clusterHeader, [
+        metricsConfigMap(config),
+        nodePool(config),
+        kafkaCluster(config),
+      ]),
     },
     { path: `${KAFKA_DIR}/topics.yaml`, content: yamlDocuments(topicsHeader, kafkaTopics(config)) },
     { path: `${KAFKA_DIR}/consumer-lag.md`, content: consumerLagDoc(config) },

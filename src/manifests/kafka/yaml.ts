@@ -6,7 +6,8 @@ export function yamlDocuments(header: string[], objects: readonly object[]): str
   const comment = header.map((line) => (line === '' ? '#' : `# ${line}`)).join('\n');
   // Literal blocks keep embedded files (the JMX exporter rules) readable and byte-exact.
   const docs = objects.map((o) =>
-    stringify(o, { lineWidth: 100, blockQuote: 'literal' }).trimEnd());
+    stringify(o, { lineWidth: 100, blockQuote: 'literal' }).trimEnd(),
+  );
   return `${comment}\n---\n${docs.join('\n---\n')}\n`;
 }
 

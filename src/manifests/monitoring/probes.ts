@@ -61,8 +61,7 @@ function checkProbe(probe: Probe | undefined, rule: ProbeRule): string | undefin
 export function auditDeployments(deployments: KubeObject[]): ProbeAudit {
   const findings: ProbeFinding[] = [];
   for (const dep of deployments) {
-    const template = (dep.spec as { template?: { spec?: { containers?: Container[] } } })
-      ?.template;
+    const template = (dep.spec as { template?: { spec?: { containers?: Container[] } } })?.template;
     for (const container of template?.spec?.containers ?? []) {
       for (const rule of PROBE_RULES) {
         const problem = checkProbe(container[rule.kind], rule);

@@ -6,8 +6,12 @@ import type { RenderedFile } from '../../engine/phase.js';
 import { toYamlDoc } from '../base/yaml.js';
 import { KAFKA_DIR } from '../kafka/render.js';
 import {
-  METRICS_API_SERVICE, METRICS_SERVER_DEPLOYMENT, METRICS_SERVER_RELEASE, metricsServerChart,
-  metricsServerValues, topCommands,
+  METRICS_API_SERVICE,
+  METRICS_SERVER_DEPLOYMENT,
+  METRICS_SERVER_RELEASE,
+  metricsServerChart,
+  metricsServerValues,
+  topCommands,
 } from './metrics-server.js';
 import { loggingSection, probeSection } from './readme-sections.js';
 
@@ -28,14 +32,14 @@ function valuesFile(config: Config): RenderedFile {
     '(`todo-infra phase monitoring` does all three.)',
     '',
     `Namespace ${ns} enforces the restricted Pod Security level and has a ResourceQuota; the`,
-    'chart\'s security context and the resources below fit both (a rolling update runs two pods).',
+    "chart's security context and the resources below fit both (a rolling update runs two pods).",
     '',
     'Checks once the API is Available (they need real kubelets to scrape; the first numbers',
     'appear about a minute after the pod is Ready):',
     ...topCommands(config).map((c) => `  ${c}`),
     '',
     'If the pod never becomes Ready and its log says "x509: cannot validate certificate", the',
-    'kubelets\' serving certificates are not signed by a CA metrics-server trusts. Adding',
+    "kubelets' serving certificates are not signed by a CA metrics-server trusts. Adding",
     '"--kubelet-insecure-tls" under args makes it work but stops metrics-server from checking',
     'which node it talks to; prefer kubelet serving certificates signed by the cluster CA.',
   ].join('\n');
@@ -70,7 +74,7 @@ function readme(config: Config): RenderedFile {
     '`while true; do curl -s -o /dev/null "$URL/api/"; done`) and watch',
     `\`kubectl get hpa -n ${ns} -w\`: the backend's CPU rises above its target and REPLICAS`,
     'grows toward maxReplicas; it shrinks again about five minutes after the load stops. CPU',
-    'utilization is measured against the pod\'s requests, the Dapr sidecar\'s included.',
+    "utilization is measured against the pod's requests, the Dapr sidecar's included.",
     '',
     ...loggingSection(config),
     '## Kafka consumer lag (T150–T151)',

@@ -22,13 +22,15 @@ export function renderWorkers(config: Config, objects: readonly KubeObject[]): R
   const files: RenderedFile[] = [];
   for (const w of enabledWorkers(config)) {
     const mine = objects.filter((o) => o.kind !== 'Subscription' && o.metadata.name === w.appId);
-    const header = `${NOTE}\nDapr app id ${w.appId}, subscribed to ${w.topics.join(', ')};\n` +
+    const header =
+      `${NOTE}\nDapr app id ${w.appId}, subscribed to ${w.topics.join(', ')};\n` +
       `its sidecar POSTs the events to ${w.route}; the Subscriptions are in\n` +
       `${SUBSCRIPTIONS_PATH}.`;
     files.push({ path: `${WORKERS_DIR}/${w.appId}.yaml`, content: toYaml(mine, header) });
   }
   const subs = objects.filter((o) => o.kind === 'Subscription');
-  const subHeader = `${NOTE}\nDapr Subscriptions (dapr.io/v2alpha1), one per worker and topic, ` +
+  const subHeader =
+    `${NOTE}\nDapr Subscriptions (dapr.io/v2alpha1), one per worker and topic, ` +
     'each scoped to its worker.\n' +
     `  kubectl apply -n ${config.apps.namespace} -f subscriptions.yaml`;
   files.push({ path: SUBSCRIPTIONS_PATH, content: toYaml(subs, subHeader) });
@@ -52,7 +54,7 @@ function readme(config: Config): string {
     NOTE,
     '',
     `Each worker is a Deployment in \`${ns}\` with a Dapr sidecar; Dapr delivers the events of`,
-    'its Subscriptions to the app over the pod\'s loopback, so the workers need no Service.',
+    "its Subscriptions to the app over the pod's loopback, so the workers need no Service.",
     '',
     'One Subscription per worker and topic, named `<worker>-<topic>`:',
     '',
@@ -83,7 +85,7 @@ function readme(config: Config): string {
     '`todo-infra phase workers` checks rollouts, sidecars, Subscriptions, the pub/sub',
     'Component and the topics, but it does not publish an event to the workers: that needs a',
     'running daprd and Kafka brokers, which its test environment does not have. Prove it by',
-    'hand: publish through the backend\'s sidecar, then see each subscribed worker\'s consumer',
+    "hand: publish through the backend's sidecar, then see each subscribed worker's consumer",
     'group catch up (LAG 0, CURRENT-OFFSET advanced) and the worker log the event.',
     '',
     '```sh',
@@ -92,15 +94,18 @@ function readme(config: Config): string {
       `${firstTopic} \\`,
     '  -H "content-type: application/json" -d \'{"type":"todo-infra.probe","id":"manual-1"}\'',
     '# expect HTTP 204; then, for each worker reading ' + `${firstTopic} (${readers.join(', ')}):`,
-    ...readers.map((id) => `kubectl -n ${kns} exec ${broker} -c kafka -- \\\n` +
-      `  /opt/kafka/bin/kafka-consumer-groups.sh --bootstrap-server localhost:${PLAIN_PORT} \\\n` +
-      `  --describe --group ${group(id)}`),
+    ...readers.map(
+      (id) =>
+        `kubectl -n ${kns} exec ${broker} -c kafka -- \\\n` +
+        `  /opt/kafka/bin/kafka-consumer-groups.sh --bootstrap-server localhost:${PLAIN_PORT} \\\n` +
+        `  --describe --group ${group(id)}`,
+    ),
     ...readers.map((id) => `kubectl -n ${ns} logs deploy/${id} -c ${id} --since=5m`),
     '```',
     '',
     'Repeat with the other topics (e.g. `reminders` for the notification worker, T140).',
     `The brokers are reached in-cluster at ${bootstrapService(config)}.${kns}.svc:${PLAIN_PORT}.`,
-    'A group that does not exist means the worker\'s sidecar never subscribed: check',
+    "A group that does not exist means the worker's sidecar never subscribed: check",
     `\`kubectl -n ${ns} logs deploy/<worker> -c daprd\` for pub/sub or subscription errors.`,
     '',
     '## Public WebSocket access',

@@ -30,15 +30,24 @@ export function subscriptionName(appId: string, topic: string): string {
 }
 
 export function subscriptionPairs(workers: readonly WorkerConfig[]): SubscriptionPair[] {
-  return workers.flatMap((w) => w.topics.map((topic) => ({
-    name: subscriptionName(w.appId, topic), appId: w.appId, topic, route: w.route,
-  })));
+  return workers.flatMap((w) =>
+    w.topics.map((topic) => ({
+      name: subscriptionName(w.appId, topic),
+      appId: w.appId,
+      topic,
+      route: w.route,
+    })),
+  );
 }
 
 export function workerSubscriptions(config: Config): KubeObject[] {
   return subscriptionPairs(enabledWorkers(config)).map((p) => {
-    const sub = subscription(config, { name: p.name, topic: p.topic, route: p.route,
-      scopes: [p.appId] });
+    const sub = subscription(config, {
+      name: p.name,
+      topic: p.topic,
+      route: p.route,
+      scopes: [p.appId],
+    });
     return { ...sub, metadata: { ...sub.metadata, labels: workerLabels(p.appId) } };
   });
 }
@@ -74,12 +83,18 @@ export function checkWorkers(config: Config): void {
   for (const p of subscriptionPairs(config.apps.workers)) {
     const other = owners.get(p.name);
     if (other && (other.appId !== p.appId || other.topic !== p.topic)) {
-      problems.push(`Subscription ${p.name} would serve both ${other.appId}/${other.topic} and ` +
-        `${p.appId}/${p.topic}; rename one app id`);
+      problems.push(
+        `Subscription ${p.name} would serve both ${other.appId}/${other.topic} and ` +
+          `${p.appId}/${p.topic}; rename one app id`,
+      );
     }
     owners.set(p.name, p);
   }
   if (problems.length === 0) return;
-  throw usageError('WORKERS_CONFIG', 'the apps.workers settings clash',
-    'Fix the named apps.workers fields in the config file and re-run.', problems);
+  throw usageError(
+    'WORKERS_CONFIG',
+    'the apps.workers settings clash',
+    'Fix the named apps.workers fields in the config file and re-run.',
+    problems,
+  );
 }

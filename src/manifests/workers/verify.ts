@@ -14,7 +14,9 @@ import { STRIMZI_API } from '../kafka/names.js';
 import { workerObjectsSelector, workerSelector } from './workload.js';
 
 export async function workerPods(kube: Kube, config: Config, appId: string): Promise<KubeObject[]> {
-  const selector = Object.entries(workerSelector(appId)).map(([k, v]) => `${k}=${v}`).join(',');
+  const selector = Object.entries(workerSelector(appId))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   const pods = await kube.list('v1', 'Pod', config.apps.namespace, selector);
   // Pods on their way out after a restart are not what the next check is about.
   return pods.filter((p) => !p.metadata.deletionTimestamp);
@@ -40,8 +42,12 @@ export async function wiringProblems(
   topics: readonly string[],
 ): Promise<WiringProblem[]> {
   const problems: WiringProblem[] = [];
-  const pubsub = await kube.get({ apiVersion: DAPR_API, kind: 'Component',
-    name: config.dapr.pubsubName, namespace: config.apps.namespace });
+  const pubsub = await kube.get({
+    apiVersion: DAPR_API,
+    kind: 'Component',
+    name: config.dapr.pubsubName,
+    namespace: config.apps.namespace,
+  });
   if (!pubsub) {
     problems.push({
       what: `Dapr pub/sub Component ${config.apps.namespace}/${config.dapr.pubsubName} is missing`,
@@ -49,15 +55,23 @@ export async function wiringProblems(
     });
   }
   for (const topic of [...new Set(topics)].sort()) {
-    const ref: ObjectRef = { apiVersion: STRIMZI_API, kind: 'KafkaTopic', name: topic,
-      namespace: config.kafka.namespace };
+    const ref: ObjectRef = {
+      apiVersion: STRIMZI_API,
+      kind: 'KafkaTopic',
+      name: topic,
+      namespace: config.kafka.namespace,
+    };
     const obj = await kube.get(ref);
     if (!obj) {
-      problems.push({ what: `KafkaTopic ${config.kafka.namespace}/${topic} is missing`,
-        fix: 'run `todo-infra phase kafka`' });
+      problems.push({
+        what: `KafkaTopic ${config.kafka.namespace}/${topic} is missing`,
+        fix: 'run `todo-infra phase kafka`',
+      });
     } else if (!isCurrentlyTrue(obj, 'Ready')) {
-      problems.push({ what: `KafkaTopic ${topic} is not Ready: ${describeConditions(obj)}`,
-        fix: 'see the entity operator log in the kafka namespace' });
+      problems.push({
+        what: `KafkaTopic ${topic} is not Ready: ${describeConditions(obj)}`,
+        fix: 'see the entity operator log in the kafka namespace',
+      });
     }
   }
   return problems;
@@ -98,8 +112,12 @@ export async function pruneWorkers(
   const keep = new Set(wanted.map((o) => `${o.kind}/${o.metadata.name}`));
   const deleted: string[] = [];
   for (const k of PRUNABLE) {
-    const live = await kube.list(k.apiVersion, k.kind, config.apps.namespace,
-      workerObjectsSelector());
+    const live = await kube.list(
+      k.apiVersion,
+      k.kind,
+      config.apps.namespace,
+      workerObjectsSelector(),
+    );
     for (const o of live) {
       const id = `${k.kind}/${o.metadata.name}`;
       if (keep.has(id)) continue;

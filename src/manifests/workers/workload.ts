@@ -36,7 +36,8 @@ export function workerLabels(appId: string): Record<string, string> {
 export function workerObjectsSelector(): string {
   const l = managedLabels(WORKER_COMPONENT);
   return ['app.kubernetes.io/component', 'app.kubernetes.io/managed-by']
-    .map((k) => `${k}=${l[k]}`).join(',');
+    .map((k) => `${k}=${l[k]}`)
+    .join(',');
 }
 
 export function enabledWorkers(config: Config): WorkerConfig[] {
@@ -55,8 +56,10 @@ function asTemplate(config: Config, w?: WorkerConfig): Config {
     tag: config.apps.workerTag,
     ...(w ? { replicas: w.replicas, port: w.port, resources: w.resources } : {}),
   };
-  const repositories = { ...config.registry.repositories,
-    [TEMPLATE]: config.registry.repositories.worker };
+  const repositories = {
+    ...config.registry.repositories,
+    [TEMPLATE]: config.registry.repositories.worker,
+  };
   return {
     ...config,
     apps: { ...config.apps, [TEMPLATE]: slot },
@@ -105,8 +108,11 @@ export function workerDeployment(
   const pod = spec.template.spec;
   const [app, ...others] = pod.containers;
   if (!app || others.length > 0) {
-    throw new TodoInfraError('WORKER_TEMPLATE', 'the apps Deployment builder no longer returns ' +
-      'exactly one container', { source: 'tool', hint: 'Report this as a todo-infra bug.' });
+    throw new TodoInfraError(
+      'WORKER_TEMPLATE',
+      'the apps Deployment builder no longer returns ' + 'exactly one container',
+      { source: 'tool', hint: 'Report this as a todo-infra bug.' },
+    );
   }
   const labels = workerLabels(w.appId);
   return {
