@@ -11,52 +11,14 @@
 // injector produces with sidecarDropALLCapabilities and the seccomp annotation).
 // What it does NOT reproduce: daprd itself (kwok "runs" the container), its ports, env, mTLS
 // identity, token volume, the control plane's certificates or the injector's own deployment.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { KubeClient } from '../cluster/kube-client.ts';
+import { selfSignedCert } from '../cluster/self-signed.ts';
 
 export interface InjectorSimulator {
   injected: string[];
   stop(): Promise<void>;
-}
-
-function selfSignedCert(): { cert: string; key: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'todo-infra-injector-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    return {
-      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
-      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 function sidecar(annotations: Record<string, string>): Record<string, unknown> {
@@ -102,7 +64,7 @@ export async function startInjectorSimulator(
   client: KubeClient,
   namespace: string,
 ): Promise<InjectorSimulator> {
-  const { cert, key } = selfSignedCert();
+  const { cert, key } = selfSignedCert({ ip: '127.0.0.1' });
   const injected: string[] = [];
   const server: Server = createServer({ cert, key }, (req, res) => {
     const chunks: Buffer[] = [];

@@ -1,12 +1,9 @@
 // Offline checks of the hardening phase's building blocks: label-selector semantics, the
 // policies and what they are meant to select, the policy/pod comparison, workload identities,
 // the ConfigMap scan, TLS and header checks, and the rendered files.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { selfSignedCert } from '../cluster/self-signed.ts';
 import type { KubeObject } from '../../src/kube/types.js';
 import {
   apiServerRule,
@@ -259,38 +256,6 @@ describe('ConfigMap secret scan', () => {
   });
 });
 
-function pem(host: string, days: number): string {
-  const dir = mkdtempSync(join(tmpdir(), 'todo-infra-tls-unit-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        String(days),
-        '-subj',
-        `/CN=${host}`,
-        '-addext',
-        `subjectAltName=DNS:${host}`,
-        '-keyout',
-        join(dir, 'k'),
-        '-out',
-        join(dir, 'c'),
-      ],
-      { stdio: 'ignore' },
-    );
-    return readFileSync(join(dir, 'c'), 'utf8');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 describe('TLS and headers', () => {
   const tlsConfig = makeConfig({ ingress: { host: 'todo.example.test', tls: { enabled: true } } });
   const ingress: KubeObject = {
@@ -309,13 +274,14 @@ describe('TLS and headers', () => {
   });
 
   it('accept a valid certificate for the host and name every other problem', () => {
-    const good = pem('todo.example.test', 30);
+    const good = selfSignedCert({ dns: 'todo.example.test', days: 30 }).cert;
+    const other = selfSignedCert({ dns: 'else.example.test', days: 30 }).cert;
     expect(checkTls(tlsConfig, secret(good), ingress).problems).toEqual([]);
     const later = new Date(Date.now() + 60 * 86_400_000);
     expect(checkTls(tlsConfig, secret(good), ingress, later).problems[0]).toMatch(
       /^the certificate in Secret todo-app\/todo-tls expired on /,
     );
-    expect(checkTls(tlsConfig, secret(pem('else.example.test', 30)), ingress).problems[0]).toMatch(
+    expect(checkTls(tlsConfig, secret(other), ingress).problems[0]).toMatch(
       /does not cover todo.example.test \(subject CN=else.example.test\)/,
     );
     expect(

@@ -3,13 +3,10 @@
 // workers phase's own builder, and workers/monitoring are recorded in the journal as done.
 // NetworkPolicy *enforcement* is not tested: the local control plane has no CNI (kwok plays the
 // kubelets), so what is proven is that the policies are accepted and select the right pods.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useCluster } from '../cluster/fixture.ts';
 import { startLbSimulator, type LbSimulator } from '../cluster/lb-simulator.ts';
+import { selfSignedCert } from '../cluster/self-signed.ts';
 import { helmUninstall } from '../../src/adapters/helm.js';
 import type { Config } from '../../src/config/schema.js';
 import { clearSecretsForTests } from '../../src/core/redact.js';
@@ -71,38 +68,6 @@ async function check(c: Config = h.config) {
     return await hardeningPhase.checkpoint(other.context(hardeningPhase));
   } finally {
     other.cleanup();
-  }
-}
-
-function cert(host: string): { crt: string; key: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'todo-infra-tls-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '30',
-        '-subj',
-        `/CN=${host}`,
-        '-addext',
-        `subjectAltName=DNS:${host}`,
-        '-keyout',
-        join(dir, 'k'),
-        '-out',
-        join(dir, 'c'),
-      ],
-      { stdio: 'ignore' },
-    );
-    return { crt: readFileSync(join(dir, 'c'), 'utf8'), key: readFileSync(join(dir, 'k'), 'utf8') };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -316,24 +281,24 @@ describe('phase hardening', () => {
     const host = 'todo.example.test';
     const tlsConfig = config({ ingress: { host, tls: { enabled: true } } });
     const ingress = () => appObjects(tlsConfig, undefined).find((o) => o.kind === 'Ingress')!;
-    const secret = (pem: { crt: string; key: string }): KubeObject => ({
+    const secret = (pem: { cert: string; key: string }): KubeObject => ({
       apiVersion: 'v1',
       kind: 'Secret',
       type: 'kubernetes.io/tls',
       metadata: { name: 'todo-tls', namespace: APP },
       data: {
-        'tls.crt': Buffer.from(pem.crt).toString('base64'),
+        'tls.crt': Buffer.from(pem.cert).toString('base64'),
         'tls.key': Buffer.from(pem.key).toString('base64'),
       },
     });
     try {
       await kube.apply([ingress()]);
       expect((await check(tlsConfig)).detail).toContain(`Secret ${APP}/todo-tls does not exist`);
-      await kube.apply([secret(cert('other.example.test'))]);
+      await kube.apply([secret(selfSignedCert({ dns: 'other.example.test', days: 30 }))]);
       expect((await check(tlsConfig)).detail).toContain(
         `the certificate in Secret ${APP}/todo-tls does not cover ${host}`,
       );
-      await kube.apply([secret(cert(host))]);
+      await kube.apply([secret(selfSignedCert({ dns: host, days: 30 }))]);
       const ok = await check(tlsConfig);
       expect(ok.ok).toBe(true);
       expect(ok.detail).toMatch(new RegExp(`certificate for ${host} valid until 20`));

@@ -15,14 +15,11 @@
 // What it does NOT reproduce: scraping — usage is whatever `usage()` returns, not measured;
 // metric windows and staleness; authentication of the aggregator's front-proxy certificate;
 // the OpenAPI document (404, which the aggregator tolerates).
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { KubeClient } from '../cluster/kube-client.ts';
+import { selfSignedCert } from '../cluster/self-signed.ts';
 
 export const APISERVICE = 'v1beta1.metrics.k8s.io';
 const GV = 'metrics.k8s.io/v1beta1';
@@ -37,41 +34,6 @@ export interface MetricsApiSimulator {
   requests: string[];
   setUsage(fn: Usage): void;
   stop(): Promise<void>;
-}
-
-function selfSignedCert(): { cert: string; key: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'todo-infra-metrics-api-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    return {
-      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
-      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 const NOT_FOUND = { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 404 };
@@ -183,7 +145,7 @@ export async function startMetricsApiSimulator(
     return send(res, 404, NOT_FOUND);
   }
 
-  const server: Server = createServer(selfSignedCert(), (req, res) => {
+  const server: Server = createServer(selfSignedCert({ ip: '127.0.0.1' }), (req, res) => {
     handle(req, res).catch((err) => send(res, 500, { message: String(err) }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
