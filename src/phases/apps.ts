@@ -22,6 +22,7 @@ import { ingressObject } from '../manifests/apps/ingress.js';
 import { hpaObject, serviceAccountObject, serviceObject } from '../manifests/apps/service.js';
 import { appPods, checkPublicUrl, publicUrlFor, sidecarState } from '../manifests/apps/verify.js';
 import { ingressController } from '../manifests/ingress/controller.js';
+import { tasks } from './runbook.js';
 
 const COMPONENTS: readonly Component[] = ['frontend', 'backend'];
 
@@ -66,7 +67,7 @@ export const appsPhase: Phase = {
   title: 'Frontend, backend and public routing',
   // registry is cloud-only: with --target existing it is skipped, which satisfies the need.
   needs: ['base', 'ingress', 'registry'],
-  runbook: ['T056', 'T057', 'T058', 'T059', 'T060', 'T061', 'T062', 'T063', 'T064', 'T065', 'T066'],
+  runbook: tasks([56, 66]),
 
   inputs(ctx) {
     return {

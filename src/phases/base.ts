@@ -31,6 +31,7 @@ import {
   tlsSecretExample,
 } from '../manifests/base/secrets.js';
 import { toYaml } from '../manifests/base/yaml.js';
+import { tasks } from './runbook.js';
 
 /** Everything base applies except the secret, in apply order. */
 export function baseObjects(config: Config): KubeObject[] {
@@ -50,24 +51,7 @@ export const basePhase: Phase = {
   id: 'base',
   title: 'Namespaces, quotas, RBAC and secrets',
   needs: ['kubeconfig'],
-  runbook: [
-    'T036',
-    'T037',
-    'T038',
-    'T043',
-    'T044',
-    'T045',
-    'T046',
-    'T047',
-    'T048',
-    'T049',
-    'T050',
-    'T051',
-    'T052',
-    'T053',
-    'T054',
-    'T055',
-  ],
+  runbook: tasks([36, 38], [43, 55]),
 
   inputs(ctx) {
     return {

@@ -38,6 +38,7 @@ import {
   type SidecarOutcome,
   type WiringReport,
 } from '../manifests/dapr/verify.js';
+import { tasks } from './runbook.js';
 
 export interface DaprOutputs extends Outputs {
   namespace: string;
@@ -137,25 +138,7 @@ export const daprPhase: Phase = {
   id: 'dapr',
   title: 'Dapr control plane and components',
   needs: ['base'],
-  runbook: [
-    'T085',
-    'T086',
-    'T087',
-    'T088',
-    'T089',
-    'T090',
-    'T091',
-    'T092',
-    'T093',
-    'T094',
-    'T095',
-    'T096',
-    'T097',
-    'T098',
-    'T099',
-    'T100',
-    'T101',
-  ],
+  runbook: tasks([85, 101]),
 
   inputs(ctx) {
     const { config } = ctx;

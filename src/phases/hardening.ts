@@ -25,6 +25,7 @@ import { auditWorkloadAccess } from '../manifests/hardening/rbac-audit.js';
 import { renderHardening } from '../manifests/hardening/render.js';
 import { auditSecrets } from '../manifests/hardening/secret-scan.js';
 import { checkTls, missingAnnotations } from '../manifests/hardening/tls.js';
+import { tasks } from './runbook.js';
 
 const NP = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' } as const;
 
@@ -118,24 +119,7 @@ export const hardeningPhase: Phase = {
   id: 'hardening',
   title: 'Network policies, RBAC refinement, TLS',
   needs: ['apps', 'workers', 'monitoring'],
-  runbook: [
-    'T155',
-    'T156',
-    'T157',
-    'T158',
-    'T159',
-    'T160',
-    'T161',
-    'T162',
-    'T163',
-    'T164',
-    'T165',
-    'T166',
-    'T167',
-    'T168',
-    'T169',
-    'T170',
-  ],
+  runbook: tasks([155, 170]),
 
   inputs(ctx) {
     const { config } = ctx;

@@ -13,6 +13,7 @@ import { waitForRolloutExplained } from '../manifests/apps/diagnose.js';
 import { ingressController, type ControllerEnv } from '../manifests/ingress/controller.js';
 import { httpCheckUntil, publicBaseUrl } from '../manifests/ingress/http-check.js';
 import { OCI_LB } from '../manifests/ingress/oci-lb.js';
+import { tasks } from './runbook.js';
 
 export interface IngressOutputs extends Outputs {
   controller: string;
@@ -39,7 +40,7 @@ export const ingressPhase: Phase = {
   id: 'ingress',
   title: 'Ingress controller and load balancer',
   needs: ['base'],
-  runbook: ['T039', 'T040', 'T041', 'T042'],
+  runbook: tasks([39, 42]),
 
   inputs(ctx) {
     const controller = ingressController(ctx.config);

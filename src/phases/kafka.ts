@@ -22,6 +22,7 @@ import { nodePool } from '../manifests/kafka/node-pool.js';
 import { renderKafka } from '../manifests/kafka/render.js';
 import { newRoundTrip, roundTripJob, roundTripJobName } from '../manifests/kafka/roundtrip-job.js';
 import { kafkaTopics } from '../manifests/kafka/topics.js';
+import { tasks } from './runbook.js';
 
 export interface KafkaOutputs extends Outputs {
   namespace: string;
@@ -131,21 +132,7 @@ export const kafkaPhase: Phase = {
   id: 'kafka',
   title: 'Kafka cluster and topics',
   needs: ['strimzi'],
-  runbook: [
-    'T072',
-    'T073',
-    'T074',
-    'T075',
-    'T076',
-    'T077',
-    'T078',
-    'T079',
-    'T080',
-    'T081',
-    'T082',
-    'T083',
-    'T084',
-  ],
+  runbook: tasks([72, 84]),
 
   inputs(ctx) {
     const { config } = ctx;

@@ -18,6 +18,7 @@ import {
   type ExecPlugin,
 } from '../oci/kubeconfig.js';
 import type { TerraformOutputs } from '../terraform/outputs.js';
+import { tasks } from './runbook.js';
 
 export interface KubeconfigPhaseDeps {
   /** The exec plugin command (default: this Node + our bin script). */
@@ -91,7 +92,7 @@ export function createKubeconfigPhase(deps: KubeconfigPhaseDeps = {}): Phase {
     id: 'kubeconfig',
     title: 'Cluster access',
     needs: ['terraform'],
-    runbook: ['T029', 'T030'],
+    runbook: tasks([29, 30]),
     cloudOnly: true,
     inputs: (ctx) => ({
       clusterId: ctx.outputsOf<TerraformOutputs>('terraform')?.clusterId,

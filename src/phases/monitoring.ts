@@ -25,6 +25,7 @@ import {
 } from '../manifests/monitoring/metrics-server.js';
 import { PROBE_RULES, auditProbes, describeFindings } from '../manifests/monitoring/probes.js';
 import { renderMonitoring } from '../manifests/monitoring/render.js';
+import { tasks } from './runbook.js';
 
 const API_SERVICE_REF = {
   apiVersion: 'apiregistration.k8s.io/v1',
@@ -97,22 +98,7 @@ export const monitoringPhase: Phase = {
   id: 'monitoring',
   title: 'Probes, metrics and logging',
   needs: ['base'],
-  runbook: [
-    'T141',
-    'T142',
-    'T143',
-    'T144',
-    'T145',
-    'T146',
-    'T147',
-    'T148',
-    'T149',
-    'T150',
-    'T151',
-    'T152',
-    'T153',
-    'T154',
-  ],
+  runbook: tasks([141, 154]),
 
   inputs(ctx) {
     const { config } = ctx;

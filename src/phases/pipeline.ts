@@ -13,8 +13,7 @@ import { writeFileAtomic } from '../engine/atomic-file.js';
 import type { CheckResult, Outputs, Phase, PlanItem } from '../engine/phase.js';
 import { README_PATH, WORKFLOW_DIR, pipelineFiles, renderPipeline } from '../pipeline/index.js';
 import { extractSection, mergeReadme } from '../pipeline/readme.js';
-
-const RUNBOOK = Array.from({ length: 19 }, (_, i) => `T${102 + i}`);
+import { tasks } from './runbook.js';
 
 /** Workflows are committed and read by others: world-readable, like any source file. */
 const FILE_MODE = 0o644;
@@ -65,7 +64,7 @@ export const pipelinePhase: Phase = {
   id: 'pipeline',
   title: 'GitHub Actions workflows',
   needs: ['preflight'],
-  runbook: RUNBOOK,
+  runbook: tasks([102, 120]),
 
   inputs(ctx) {
     // The rendered bytes carry every config value that matters (and no secret values).

@@ -3,12 +3,13 @@
 import { ExitCode, TodoInfraError } from '../core/errors.js';
 import type { Phase, PhaseContext } from '../engine/phase.js';
 import { runChecks } from '../preflight/run.js';
+import { tasks } from './runbook.js';
 
 export const preflightPhase: Phase = {
   id: 'preflight',
   title: 'Tools, credentials and capacity',
   needs: [],
-  runbook: ['T001', 'T002', 'T003', 'T004', 'T005', 'T006'],
+  runbook: tasks([1, 6]),
   // Always re-checked: the environment can change between runs without any input changing.
   inputs: () => ({ at: Date.now() }),
   plan: async (ctx) => [

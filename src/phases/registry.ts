@@ -22,6 +22,7 @@ import {
   pullSecretLogin,
 } from '../oci/registry.js';
 import type { TerraformOutputs } from '../terraform/outputs.js';
+import { tasks } from './runbook.js';
 
 export interface RegistryPhaseDeps {
   retry?: RetryPolicy;
@@ -82,7 +83,7 @@ export function createRegistryPhase(deps: RegistryPhaseDeps = {}): Phase {
     id: 'registry',
     title: 'Container registry and pull secret',
     needs: ['kubeconfig', 'base'],
-    runbook: ['T031–T035'],
+    runbook: tasks([31, 35]),
     cloudOnly: true,
     inputs: (ctx) => ({
       compartmentId:

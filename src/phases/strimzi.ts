@@ -10,6 +10,7 @@ import { crdEstablished, deploymentReady } from '../manifests/kafka/checks.js';
 import { OPERATOR_DEPLOYMENT, OPERATOR_RELEASE, STRIMZI_CRDS } from '../manifests/kafka/names.js';
 import { strimziValues } from '../manifests/kafka/operator-values.js';
 import { renderStrimzi } from '../manifests/kafka/render.js';
+import { tasks } from './runbook.js';
 
 export interface StrimziOutputs extends Outputs {
   namespace: string;
@@ -39,7 +40,7 @@ export const strimziPhase: Phase = {
   id: 'strimzi',
   title: 'Strimzi Kafka operator',
   needs: ['base'],
-  runbook: ['T067', 'T068', 'T069', 'T070', 'T071'],
+  runbook: tasks([67, 71]),
 
   inputs(ctx) {
     const { config } = ctx;

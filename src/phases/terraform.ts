@@ -20,6 +20,7 @@ import { toTerraformOutputs, type TerraformOutputs } from '../terraform/outputs.
 import { provision, readStackOutputs } from '../terraform/provision.js';
 import { stackVars, terraformDir } from '../terraform/stack.js';
 import type { ResolvedAccount, Tfvars } from '../terraform/tfvars.js';
+import { tasks } from './runbook.js';
 
 export interface TerraformPhaseDeps {
   /** The cluster's lifecycle state from the Container Engine API (ACTIVE when usable). */
@@ -81,7 +82,7 @@ export function createTerraformPhase(deps: TerraformPhaseDeps = {}): Phase {
     id: 'terraform',
     title: 'Network and OKE cluster (Terraform)',
     needs: ['preflight'],
-    runbook: ['T011–T028'],
+    runbook: tasks([11, 28]),
     cloudOnly: true,
 
     // The rendered variables and the module's content decide the outcome; the backend and

@@ -34,6 +34,7 @@ import {
   workerImage,
   workerServiceAccount,
 } from '../manifests/workers/workload.js';
+import { tasks } from './runbook.js';
 
 export interface WorkersOutputs extends Outputs {
   namespace: string;
@@ -99,28 +100,7 @@ export const workersPhase: Phase = {
   id: 'workers',
   title: 'Event workers and subscriptions',
   needs: ['apps', 'kafka', 'dapr'],
-  runbook: [
-    'T121',
-    'T122',
-    'T123',
-    'T124',
-    'T125',
-    'T126',
-    'T127',
-    'T128',
-    'T129',
-    'T130',
-    'T131',
-    'T132',
-    'T133',
-    'T134',
-    'T135',
-    'T136',
-    'T137',
-    'T138',
-    'T139',
-    'T140',
-  ],
+  runbook: tasks([121, 140]),
 
   inputs(ctx) {
     return { objects: workerObjects(ctx.config, registryOf(ctx)), dapr: daprActive(ctx) };
