@@ -5,22 +5,14 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ExitCode, TodoInfraError } from '../core/errors.js';
+import { shippedPath } from '../core/package-files.js';
 
 /** Written by the runner, never part of the module: kept when stale files are pruned. */
 export const BACKEND_OVERRIDE_FILE = 'backend_override.tf';
 
-/**
- * The package root: this file is src/terraform/module.ts under vitest and
- * dist/terraform/module.js when built, two levels below the root either way.
- */
-export function packageRoot(): string {
-  return join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-}
-
 export function shippedModuleDir(): string {
-  return join(packageRoot(), 'terraform');
+  return shippedPath('terraform');
 }
 
 function isModuleFile(name: string): boolean {
