@@ -1,0 +1,161 @@
+// Values for the todo-app Helm chart (runbook T173–T175), computed from the same config and the
+// same helpers as the objects `phase apps` applies, so `helm template` with values.yaml yields
+// those objects (test/phases/helm-chart.test.ts holds the two side by side). The overlays
+// only carry what they change; Helm merges them over values.yaml.
+import { Document, isMap, isScalar } from 'yaml';
+import type { Config } from '../../config/schema.js';
+import { DB_SECRET_KEY, DB_SECRET_NAME } from '../base/secrets.js';
+import { securityHeaderAnnotations } from '../hardening/tls.js';
+import { ingressController } from '../ingress/controller.js';
+import { DAPR_CONFIG_NAME } from './dapr.js';
+import { imageFor, type Component } from './images.js';
+import { APP_INGRESS_NAME } from './ingress.js';
+import { SERVICE_PORT } from './service.js';
+
+export interface ImageValues {
+  repository: string;
+  tag: string;
+  digest: string;
+}
+
+/** Splits a resolved reference the way the chart joins it again (see _helpers.tpl). */
+export function splitImage(ref: string): ImageValues {
+  const at = ref.indexOf('@');
+  if (at >= 0) return { repository: ref.slice(0, at), tag: '', digest: ref.slice(at + 1) };
+  // A colon after the last slash is a tag; one before it belongs to a registry port.
+  const colon = ref.lastIndexOf(':');
+  if (colon > ref.lastIndexOf('/')) {
+    return { repository: ref.slice(0, colon), tag: ref.slice(colon + 1), digest: '' };
+  }
+  return { repository: ref, tag: '', digest: '' };
+}
+
+function componentValues(config: Config, c: Component) {
+  const app = config.apps[c];
+  return {
+    // No registry outputs: like `render`, the image comes from the config alone.
+    image: splitImage(imageFor(config, c, undefined)),
+    replicas: app.replicas,
+    port: app.port,
+    appId: c,
+    resources: { requests: { ...app.resources.requests }, limits: { ...app.resources.limits } },
+    hpa: { ...app.hpa },
+  };
+}
+
+/** values.yaml: what `phase apps` would deploy for this config. */
+export function chartValues(config: Config) {
+  const { host, tls } = config.ingress;
+  return {
+    frontend: componentValues(config, 'frontend'),
+    backend: componentValues(config, 'backend'),
+    service: { port: SERVICE_PORT },
+    nodeArch: 'arm64',
+    // The registry phase creates the pull secret; without it, render knows none to name.
+    imagePullSecret: '',
+    serviceAccountPerWorkload: config.hardening.serviceAccountPerWorkload,
+    database: { secretName: DB_SECRET_NAME, secretKey: DB_SECRET_KEY },
+    dapr: {
+      enabled: true,
+      config: DAPR_CONFIG_NAME,
+      logAsJson: config.dapr.logAsJson,
+      sidecar: {
+        requests: { ...config.dapr.sidecar.requests },
+        limits: { ...config.dapr.sidecar.limits },
+      },
+    },
+    ingress: {
+      name: APP_INGRESS_NAME,
+      className: ingressController(config).className(config),
+      host: host ?? '',
+      tls: { enabled: tls.enabled, secretName: tls.secretName },
+      annotations: securityHeaderAnnotations(config),
+    },
+  };
+}
+
+/**
+ * values-dev.yaml: one pod per component and small requests, so a development namespace leaves
+ * room for everything else on a single Always Free node.
+ */
+export function devOverlay() {
+  const small = (cpu: string, memory: string, cpuLimit: string, memoryLimit: string) => ({
+    resources: { requests: { cpu, memory }, limits: { cpu: cpuLimit, memory: memoryLimit } },
+    hpa: { minReplicas: 1, maxReplicas: 1 },
+  });
+  return {
+    frontend: small('50m', '64Mi', '200m', '128Mi'),
+    backend: small('50m', '128Mi', '250m', '256Mi'),
+  };
+}
+
+/** Never above what the config schema accepts for apps.<component>.hpa.maxReplicas. */
+const HPA_CEILING = 20;
+
+/**
+ * values-prod.yaml: HTTPS (with HSTS when security headers are on) and twice the configured
+ * scale-out ceiling. Without ingress.host in the config the overlay names a placeholder host,
+ * because TLS needs the name the certificate covers.
+ */
+export function prodOverlay(config: Config) {
+  const withTls: Config = {
+    ...config,
+    ingress: { ...config.ingress, tls: { ...config.ingress.tls, enabled: true } },
+  };
+  const maxFor = (c: Component) => ({
+    hpa: { maxReplicas: Math.min(HPA_CEILING, config.apps[c].hpa.maxReplicas * 2) },
+  });
+  return {
+    frontend: maxFor('frontend'),
+    backend: maxFor('backend'),
+    ingress: {
+      host: config.ingress.host ?? PLACEHOLDER_HOST,
+      tls: { enabled: true },
+      annotations: securityHeaderAnnotations(withTls),
+    },
+  };
+}
+
+export const PLACEHOLDER_HOST = 'todo.example.com';
+
+/** Comments for the keys of values.yaml, by dotted path: why each knob exists. */
+export const VALUE_NOTES: Record<string, string> = {
+  frontend: 'The web frontend; the Ingress sends every path but /api to it.',
+  backend: 'The API; served at /api. Reads DATABASE_URL from the database Secret.',
+  'frontend.replicas':
+    '0 switches the component off (Deployment at 0, no HPA). Any other value leaves the count\n' +
+    'to the HPA below, and spec.replicas stays unset so an upgrade never undoes its scaling.',
+  'backend.replicas': 'As for the frontend.',
+  'frontend.image': 'A digest, when set, pins the image and the tag is ignored.',
+  nodeArch: 'Always Free A1 workers are arm64, and so are the images the pipeline builds.',
+  imagePullSecret:
+    'Name of a kubernetes.io/dockerconfigjson Secret for a private registry (the registry\n' +
+    'phase creates one named by registry.pullSecretName).',
+  serviceAccountPerWorkload: 'One token-less ServiceAccount per component.',
+  database: 'Where DATABASE_URL comes from; the chart references the Secret, never a value.',
+  dapr: 'Ask Dapr to inject its sidecar; needs the Dapr control plane and its Configuration.',
+  ingress: 'TLS needs host; the Secret named by tls.secretName must exist in the namespace.',
+};
+
+/** Serializes values as Helm reads them: YAML 1.1, so strings like "on" or "no" stay quoted. */
+export function valuesYaml(values: object, header: string, notes: Record<string, string> = {}) {
+  const doc = new Document(values, { version: '1.1' });
+  doc.commentBefore = header
+    .split('\n')
+    .map((l) => ` ${l}`.trimEnd())
+    .join('\n');
+  for (const [path, note] of Object.entries(notes)) {
+    const keys = path.split('.');
+    const parent = keys.length === 1 ? doc.contents : doc.getIn(keys.slice(0, -1), true);
+    const pair = isMap(parent)
+      ? parent.items.find((p) => isScalar(p.key) && p.key.value === keys.at(-1))
+      : undefined;
+    // A note for a key that no longer exists is a bug in this file, not something to skip.
+    if (!pair || !isScalar(pair.key)) throw new Error(`values have no key ${path} to comment`);
+    pair.key.commentBefore = note
+      .split('\n')
+      .map((l) => ` ${l}`)
+      .join('\n');
+  }
+  return doc.toString({ lineWidth: 0 });
+}
