@@ -69,7 +69,7 @@ export const appsPhase: Phase = {
   title: 'Frontend, backend and public routing',
   // registry is cloud-only: with --target existing it is skipped, which satisfies the need.
   needs: ['base', 'ingress', 'registry'],
-  runbook: tasks([56, 66]),
+  runbook: tasks([56, 66], [171, 175]),
 
   inputs(ctx) {
     return {

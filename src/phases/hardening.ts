@@ -7,9 +7,6 @@
 // Ingress belong to the apps and workers phases (one server-side-apply field manager means a
 // second writer of the same object would take over or drop their fields); hardening audits
 // them and names the phase that must change when an audit fails.
-//
-// The Helm chart of runbook T171–T175 (optional) is not built: `todo-infra render` already
-// writes every manifest, and a second packaging of the same objects would drift from them.
 import type { Config } from '../config/schema.js';
 import { redact } from '../core/redact.js';
 import type { CheckResult, Outputs, Phase, PhaseContext, PlanItem } from '../engine/phase.js';
