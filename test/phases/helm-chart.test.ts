@@ -156,6 +156,17 @@ describe('todo-app Helm chart (real helm)', () => {
     expect(ingress.spec.tls).toBeUndefined();
   });
 
+  it('values-dev.yaml never raises what the config already asks for', async () => {
+    const lean = { requests: { cpu: '20m', memory: '32Mi' }, limits: { cpu: '1', memory: '1Gi' } };
+    const chart = writeChart(makeConfig({ apps: { frontend: { resources: lean } } }));
+    const objects = await helmTemplate(chart, 'todo-app', ['-f', join(chart, 'values-dev.yaml')]);
+    const frontend = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'frontend');
+    expect((frontend as any).spec.template.spec.containers[0].resources).toEqual({
+      requests: { cpu: '20m', memory: '32Mi' },
+      limits: { cpu: '200m', memory: '128Mi' },
+    });
+  });
+
   it('values-prod.yaml: HTTPS with HSTS and twice the scale-out ceiling, otherwise as phase apps', async () => {
     const config = makeConfig({ ingress: { host: 'todo.acme.dev' } });
     const chart = writeChart(config);

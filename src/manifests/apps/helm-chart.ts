@@ -74,7 +74,7 @@ export function helmChartFiles(config: Config): RenderedFile[] {
     {
       path: `${HELM_CHART_DIR}/values-dev.yaml`,
       content: valuesYaml(
-        devOverlay(),
+        devOverlay(config),
         `${generated}. Development overlay:\n` +
           'helm upgrade --install todo-app . -n NAMESPACE -f values-dev.yaml',
       ),

@@ -4,6 +4,7 @@
 // only carry what they change; Helm merges them over values.yaml.
 import { Document, isMap, isScalar } from 'yaml';
 import type { Config } from '../../config/schema.js';
+import { bytes, milliCpu } from '../base/quantity.js';
 import { DB_SECRET_KEY, DB_SECRET_NAME } from '../base/secrets.js';
 import { securityHeaderAnnotations } from '../hardening/tls.js';
 import { ingressController } from '../ingress/controller.js';
@@ -74,19 +75,41 @@ export function chartValues(config: Config) {
   };
 }
 
+/** The dev overlay's sizes; a config that already asks for less keeps its own figure. */
+const DEV_SIZES: Record<
+  Component,
+  { cpu: string; memory: string; cpuLimit: string; memoryLimit: string }
+> = {
+  frontend: { cpu: '50m', memory: '64Mi', cpuLimit: '200m', memoryLimit: '128Mi' },
+  backend: { cpu: '50m', memory: '128Mi', cpuLimit: '250m', memoryLimit: '256Mi' },
+};
+
+const smallerCpu = (a: string, b: string) => (milliCpu(a) <= milliCpu(b) ? a : b);
+const smallerMemory = (a: string, b: string) => (bytes(a) <= bytes(b) ? a : b);
+
 /**
  * values-dev.yaml: one pod per component and small requests, so a development namespace leaves
- * room for everything else on a single Always Free node.
+ * room for everything else on a single Always Free node. It never raises what the config asks.
  */
-export function devOverlay() {
-  const small = (cpu: string, memory: string, cpuLimit: string, memoryLimit: string) => ({
-    resources: { requests: { cpu, memory }, limits: { cpu: cpuLimit, memory: memoryLimit } },
-    hpa: { minReplicas: 1, maxReplicas: 1 },
-  });
-  return {
-    frontend: small('50m', '64Mi', '200m', '128Mi'),
-    backend: small('50m', '128Mi', '250m', '256Mi'),
+export function devOverlay(config: Config) {
+  const small = (c: Component) => {
+    const dev = DEV_SIZES[c];
+    const own = config.apps[c].resources;
+    return {
+      resources: {
+        requests: {
+          cpu: smallerCpu(dev.cpu, own.requests.cpu),
+          memory: smallerMemory(dev.memory, own.requests.memory),
+        },
+        limits: {
+          cpu: smallerCpu(dev.cpuLimit, own.limits.cpu),
+          memory: smallerMemory(dev.memoryLimit, own.limits.memory),
+        },
+      },
+      hpa: { minReplicas: 1, maxReplicas: 1 },
+    };
   };
+  return { frontend: small('frontend'), backend: small('backend') };
 }
 
 /** Never above what the config schema accepts for apps.<component>.hpa.maxReplicas. */
