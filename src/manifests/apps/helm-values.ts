@@ -4,6 +4,7 @@
 // only carry what they change; Helm merges them over values.yaml.
 import { Document, isMap, isScalar } from 'yaml';
 import type { Config } from '../../config/schema.js';
+import { TodoInfraError } from '../../core/errors.js';
 import { bytes, milliCpu } from '../base/quantity.js';
 import { DB_SECRET_KEY, DB_SECRET_NAME } from '../base/secrets.js';
 import { securityHeaderAnnotations } from '../hardening/tls.js';
@@ -174,7 +175,12 @@ export function valuesYaml(values: object, header: string, notes: Record<string,
       ? parent.items.find((p) => isScalar(p.key) && p.key.value === keys.at(-1))
       : undefined;
     // A note for a key that no longer exists is a bug in this file, not something to skip.
-    if (!pair || !isScalar(pair.key)) throw new Error(`values have no key ${path} to comment`);
+    if (!pair || !isScalar(pair.key)) {
+      throw new TodoInfraError('INTERNAL', `the chart values have no key ${path} to comment`, {
+        source: 'tool',
+        hint: 'This is a bug in todo-infra: report it with the command you ran.',
+      });
+    }
     pair.key.commentBefore = note
       .split('\n')
       .map((l) => ` ${l}`)

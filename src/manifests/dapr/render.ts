@@ -70,7 +70,8 @@ export function renderDapr(config: Config): RenderedFile[] {
       'secretstore-k8s.yaml',
       [
         'Kubernetes secret store (runbook T095-T096) and the app Configuration that limits the',
-        `secrets API to ${DB_SECRET.name}; apps select it with dapr.io/config: ${APP_CONFIGURATION}.`,
+        `secrets API to ${DB_SECRET.name}; apps select it with ` +
+          `dapr.io/config: ${APP_CONFIGURATION}.`,
       ],
       [secretStoreComponent(config), appConfiguration(config)],
     ),

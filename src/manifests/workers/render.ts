@@ -97,7 +97,8 @@ function readme(config: Config): string {
     ...readers.map(
       (id) =>
         `kubectl -n ${kns} exec ${broker} -c kafka -- \\\n` +
-        `  /opt/kafka/bin/kafka-consumer-groups.sh --bootstrap-server localhost:${PLAIN_PORT} \\\n` +
+        '  /opt/kafka/bin/kafka-consumer-groups.sh ' +
+        `--bootstrap-server localhost:${PLAIN_PORT} \\\n` +
         `  --describe --group ${group(id)}`,
     ),
     ...readers.map((id) => `kubectl -n ${ns} logs deploy/${id} -c ${id} --since=5m`),
