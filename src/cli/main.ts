@@ -1,19 +1,12 @@
 // The command table. Only commander is imported up front; each command's module (and whatever
 // heavy library it needs: client-node, the OCI SDK, listr2, prompts) is imported when that
 // command runs, so `--help` and `--version` start in a few tens of milliseconds.
-import { readFileSync } from 'node:fs';
 import { ExitCode } from '../core/errors.js';
+import { cliVersion } from '../core/package-files.js';
 import { reportError } from './report.js';
 import { resolveGlobals, type Globals, type RawGlobals } from './global.js';
 
 type Action = (globals: Globals, ...args: never[]) => Promise<number> | number;
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
-}
 
 export async function main(argv: string[]): Promise<number> {
   const { Command, Option, CommanderError } = await import('commander');
@@ -34,7 +27,7 @@ export async function main(argv: string[]): Promise<number> {
     .description(
       'Stand up the Todo platform (OKE, ingress, Kafka, Dapr, apps, CI/CD) on OCI Always Free.',
     )
-    .version(version(), '--version', 'print the version')
+    .version(cliVersion(), '--version', 'print the version')
     .addOption(
       new Option('-o, --output <format>', 'text or json (NDJSON events on stdout)').default('text'),
     )

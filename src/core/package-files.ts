@@ -31,3 +31,8 @@ export function readShippedFile(...parts: string[]): string {
   }
   return readFileSync(file, 'utf8');
 }
+
+/** The installed CLI's version, from its package.json. */
+export function cliVersion(): string {
+  return (JSON.parse(readShippedFile('package.json')) as { version: string }).version;
+}

@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Config } from '../../config/schema.js';
-import { readShippedFile, shippedPath } from '../../core/package-files.js';
+import { cliVersion, readShippedFile, shippedPath } from '../../core/package-files.js';
 import type { RenderedFile } from '../../engine/phase.js';
 import {
   chartValues,
@@ -29,10 +29,6 @@ function filesUnder(dir: string): string[] {
     .filter((e) => e.isFile())
     .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'))
     .sort();
-}
-
-function cliVersion(): string {
-  return (JSON.parse(readShippedFile('package.json')) as { version: string }).version;
 }
 
 /**
