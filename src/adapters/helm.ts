@@ -137,7 +137,9 @@ export async function helmGetValues(opts: HelmReleaseRef): Promise<Record<string
 export async function helmUpgradeInstall(opts: HelmInstallOptions): Promise<HelmInstallResult> {
   const logger = opts.logger ?? rootLog();
   let current = await helmStatus(opts);
-  if (current && current.status.startsWith('pending-')) {
+  // A recovery changes the release (uninstall or rollback) even when no upgrade follows it.
+  const recovered = Boolean(current?.status.startsWith('pending-'));
+  if (current && recovered) {
     current = await recoverPending(opts, current, logger);
   }
   const wanted = expectedChartVersion(opts.chart);
@@ -145,7 +147,7 @@ export async function helmUpgradeInstall(opts: HelmInstallOptions): Promise<Helm
     const deployedValues = await helmGetValues(opts);
     if (canonical(deployedValues) === canonical(opts.values)) {
       logger.verbose(`${opts.release}: chart ${wanted} and values unchanged, skipping upgrade`);
-      return { revision: current.revision, status: current.status, changed: false };
+      return { revision: current.revision, status: current.status, changed: recovered };
     }
   }
   const major = (await helmVersion(opts)).major;
