@@ -37,7 +37,10 @@ function keysUnder(leaves: readonly Leaf[], prefix: string[]): string[] {
   return [...keys];
 }
 
-/** A known key equal ignoring case, or within two edits; undefined when nothing is close. */
+/**
+ * A known key equal ignoring case, within two edits, or the one key the given name begins
+ * (`ocpus` → `ocpusPerNode`); undefined when nothing is close.
+ */
 function closest(key: string, known: string[]): string | undefined {
   const lower = key.toLowerCase();
   const sameCase = known.find((k) => k.toLowerCase() === lower);
@@ -47,7 +50,9 @@ function closest(key: string, known: string[]): string | undefined {
     const d = distance(lower, k.toLowerCase());
     if (d <= 2 && d < key.length / 2 && (!best || d < best.d)) best = { key: k, d };
   }
-  return best?.key;
+  if (best) return best.key;
+  const longer = known.filter((k) => lower.length >= 3 && k.toLowerCase().startsWith(lower));
+  return longer.length === 1 ? longer[0] : undefined;
 }
 
 function distance(a: string, b: string): number {

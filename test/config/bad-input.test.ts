@@ -20,6 +20,13 @@ describe('each bad-input class', () => {
     expect(err.details).toHaveLength(2);
   });
 
+  it('a key that is the start of exactly one real key suggests it', () => {
+    const err = loadError('cluster:\n  ocpus: 2\n  node: 1\n');
+    expect(problemFor(err, 'cluster.ocpus')).toMatch(/did you mean ocpusPerNode/);
+    // "node" begins nodeCount, nodeShape and more: no single guess, so no suggestion.
+    expect(problemFor(err, 'cluster.node')).toMatch(/unknown key; remove it or fix its spelling/);
+  });
+
   it('wrong type', () => {
     const err = loadError('cluster:\n  nodeCount: "two"\n');
     expect(problemFor(err, 'cluster.nodeCount')).toMatch(/number/);
