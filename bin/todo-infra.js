@@ -46,4 +46,13 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 const { main } = await import('../dist/cli/main.js');
-process.exitCode = await main(process.argv);
+const code = await main(process.argv);
+process.exitCode = code;
+if (code === 130) {
+  // Interrupted: the journal is written and the lock released (both synchronously). What can
+  // still hold the event loop is a connection abandoned mid-handshake, which undici keeps until
+  // its own 10 s connect timeout. The user asked to stop, so once the output is flushed, stop.
+  const flushed = (stream) => new Promise((done) => stream.write('', done));
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit(code);
+}
