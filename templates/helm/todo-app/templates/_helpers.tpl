@@ -15,7 +15,7 @@ The label a component's Service and Deployment select pods by. Deliberately one 
 a Deployment's selector cannot change after creation, so nothing versioned belongs in it.
 */}}
 {{- define "todo-app.selectorLabels" -}}
-app.kubernetes.io/name: {{ . }}
+app.kubernetes.io/name: {{ . | quote }}
 {{- end }}
 
 {{/*
@@ -56,4 +56,78 @@ subscriptions and Kafka topics, which `todo-infra phase workers` manages.
 */}}
 {{- define "todo-app.components" -}}
 frontend backend
+{{- end }}
+
+{{/*
+Rollout settings every Deployment of the chart shares: at most one extra pod during a rollout
+and none missing, because the namespace quota the base phase sets leaves room for exactly one
+surge pod.
+*/}}
+{{- define "todo-app.rollout" -}}
+revisionHistoryLimit: 3
+strategy:
+  type: RollingUpdate
+  rollingUpdate:
+    maxSurge: 1
+    maxUnavailable: 0
+{{- end }}
+
+{{/*
+Pod settings shared by the frontend, the backend and every worker, as `phase apps` and `phase
+workers` build them from one definition of an app pod: no API token (the apps never call the
+Kubernetes API; daprd gets a projected token of its own), arm64 nodes, the optional pull
+secret, the restricted pod security context (uid 10001 as the CLI uses; any non-zero uid
+satisfies runAsNonRoot) and the /tmp volume a read-only root filesystem needs.
+Call with the root context.
+*/}}
+{{- define "todo-app.podDefaults" -}}
+automountServiceAccountToken: false
+nodeSelector:
+  kubernetes.io/arch: {{ .Values.nodeArch }}
+{{- with .Values.imagePullSecret }}
+imagePullSecrets:
+  - name: {{ . }}
+{{- end }}
+securityContext:
+  runAsNonRoot: true
+  runAsUser: 10001
+  runAsGroup: 10001
+  fsGroup: 10001
+  seccompProfile:
+    type: RuntimeDefault
+volumes:
+  - name: tmp
+    emptyDir:
+      sizeLimit: 64Mi
+{{- end }}
+
+{{/*
+The app container's probes (on the port named http), hardened security context and /tmp mount,
+the same for every component and worker.
+*/}}
+{{- define "todo-app.containerDefaults" -}}
+livenessProbe:
+  httpGet:
+    path: /health
+    port: http
+  initialDelaySeconds: 30
+  periodSeconds: 10
+readinessProbe:
+  httpGet:
+    path: /ready
+    port: http
+  initialDelaySeconds: 5
+  periodSeconds: 5
+securityContext:
+  runAsNonRoot: true
+  readOnlyRootFilesystem: true
+  allowPrivilegeEscalation: false
+  capabilities:
+    drop:
+      - ALL
+  seccompProfile:
+    type: RuntimeDefault
+volumeMounts:
+  - name: tmp
+    mountPath: /tmp
 {{- end }}
