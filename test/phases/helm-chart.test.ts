@@ -1,6 +1,7 @@
 // The optional todo-app Helm chart that `render` writes (infrastructure/helm/todo-app/), checked
 // with the real helm binary: it lints with each values file, and `helm template` with the
-// generated values yields the very objects `phase apps` applies for the same config.
+// generated values yields the very objects `phase apps` and `phase workers` apply for the same
+// config.
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config, ConfigInput } from '../../src/config/schema.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { HELM_CHART_DIR } from '../../src/manifests/apps/helm-chart.js';
+import type { RegistryOutputs } from '../../src/manifests/apps/images.js';
 import { appObjects, appsPhase, renderableConfig } from '../../src/phases/apps.js';
+import { workerObjects } from '../../src/phases/workers.js';
 import { readTree, runCli, workDir } from '../cli/helpers.ts';
 import { makeConfig, useCachedHelm } from './apps-harness.js';
 
@@ -73,6 +76,12 @@ function expectSameObjects(fromHelm: KubeObject[], fromCli: KubeObject[]) {
   expect(sorted(asCliLabels(fromHelm))).toEqual(sorted(fromCli));
 }
 
+/** What `phase apps` then `phase workers` apply for config, images resolved as render does. */
+function cliObjects(config: Config, registry?: RegistryOutputs): KubeObject[] {
+  const renderable = renderableConfig(config);
+  return [...appObjects(renderable, registry), ...workerObjects(renderable, registry)];
+}
+
 const CUSTOM: ConfigInput = {
   apps: {
     namespace: 'shop',
@@ -97,21 +106,81 @@ const CUSTOM: ConfigInput = {
   hardening: { serviceAccountPerWorkload: false, securityHeaders: false },
 };
 
+/** Workers changed every way the chart has to follow: one off, own sizes, topics and routes. */
+const CUSTOM_WORKERS: ConfigInput = {
+  apps: {
+    workerTag: 'w-7',
+    workers: [
+      {
+        appId: 'recurring-worker',
+        topics: ['reminders', 'task-updates'],
+        replicas: 3,
+        port: 9090,
+        route: '/dapr/recurring',
+      },
+      { appId: 'notification-worker', topics: ['reminders'], enabled: false },
+      {
+        appId: 'audit-worker',
+        topics: ['task-events', 'reminders', 'task-updates'],
+        replicas: 0,
+        resources: {
+          requests: { cpu: '10m', memory: '48Mi' },
+          limits: { cpu: '300m', memory: '256Mi' },
+        },
+      },
+      { appId: 'websocket-worker', topics: ['task-updates'], replicas: 2 },
+    ],
+  },
+  registry: { host: 'ghcr.io', namespace: 'acme' },
+  dapr: { pubsubName: 'kafka-bus' },
+};
+
 describe('todo-app Helm chart (real helm)', () => {
   const configs: Record<string, ConfigInput> = {
     default: {},
     custom: CUSTOM,
     'frontend switched off': { apps: { frontend: { replicas: 0 } } },
+    'custom workers': CUSTOM_WORKERS,
+    'custom workers with a ServiceAccount each': {
+      ...CUSTOM_WORKERS,
+      hardening: { serviceAccountPerWorkload: true },
+    },
+    'every worker off': {
+      apps: { workers: [{ appId: 'audit-worker', topics: ['task-events'], enabled: false }] },
+    },
   };
 
   for (const [name, input] of Object.entries(configs)) {
-    it(`${name} config: helm template with values.yaml yields the objects phase apps applies`, async () => {
+    it(`${name} config: helm template with values.yaml yields the objects phase apps and phase workers apply`, async () => {
       const config = makeConfig(input);
       const chart = writeChart(config);
       const fromHelm = await helmTemplate(chart, config.apps.namespace);
-      expectSameObjects(fromHelm, appObjects(renderableConfig(config), undefined));
+      expectSameObjects(fromHelm, cliObjects(config));
     });
   }
+
+  it('the default config: four worker Deployments and six Subscriptions, each scoped to one worker', async () => {
+    // Guards the equality above against both sides losing the workers together.
+    const objects = await helmTemplate(writeChart(makeConfig({})), 'todo-app');
+    const workers = objects.filter(
+      (o) => o.metadata.labels?.['app.kubernetes.io/component'] === 'worker',
+    );
+    expect(workers.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name)).toEqual([
+      'audit-worker',
+      'notification-worker',
+      'recurring-worker',
+      'websocket-worker',
+    ]);
+    const subs = workers.filter((o) => o.kind === 'Subscription') as any[];
+    expect(subs.map((s) => [s.metadata.name, s.spec.topic, s.scopes])).toEqual([
+      ['audit-worker-task-events', 'task-events', ['audit-worker']],
+      ['audit-worker-reminders', 'reminders', ['audit-worker']],
+      ['audit-worker-task-updates', 'task-updates', ['audit-worker']],
+      ['notification-worker-reminders', 'reminders', ['notification-worker']],
+      ['recurring-worker-task-events', 'task-events', ['recurring-worker']],
+      ['websocket-worker-task-updates', 'task-updates', ['websocket-worker']],
+    ]);
+  });
 
   it('names the registry pull secret when told to, as phase apps does after the registry phase', async () => {
     const config = makeConfig({});
@@ -119,12 +188,11 @@ describe('todo-app Helm chart (real helm)', () => {
       '--set',
       'imagePullSecret=ocir-pull',
     ]);
-    const withRegistry = appObjects(renderableConfig(config), { pullSecretName: 'ocir-pull' });
-    expectSameObjects(fromHelm, withRegistry);
+    expectSameObjects(fromHelm, cliObjects(config, { pullSecretName: 'ocir-pull' }));
   });
 
   it('lints with values.yaml, values-dev.yaml and values-prod.yaml (strict)', async () => {
-    for (const input of [{}, CUSTOM]) {
+    for (const input of [{}, CUSTOM, CUSTOM_WORKERS]) {
       const chart = writeChart(makeConfig(input));
       for (const values of ['values.yaml', 'values-dev.yaml', 'values-prod.yaml']) {
         const { stdout } = await run(helm, ['lint', '--strict', chart, '-f', join(chart, values)]);
@@ -133,7 +201,7 @@ describe('todo-app Helm chart (real helm)', () => {
     }
   });
 
-  it('values-dev.yaml: one pod per component and smaller requests', async () => {
+  it('values-dev.yaml: one pod per component and worker, and smaller requests', async () => {
     const config = makeConfig({});
     const chart = writeChart(config);
     const objects = await helmTemplate(chart, 'todo-app', ['-f', join(chart, 'values-dev.yaml')]);
@@ -147,10 +215,20 @@ describe('todo-app Helm chart (real helm)', () => {
         .filter((o) => o.kind === 'Deployment')
         .map((d: any) => [d.metadata.name, d.spec.template.spec.containers[0].resources.requests]),
     );
+    const worker = { cpu: '25m', memory: '64Mi' };
     expect(requests).toEqual({
       frontend: { cpu: '50m', memory: '64Mi' },
       backend: { cpu: '50m', memory: '128Mi' },
+      'audit-worker': worker,
+      'notification-worker': worker,
+      'recurring-worker': worker,
+      'websocket-worker': worker,
     });
+    const replicas = objects
+      .filter((o) => o.metadata.labels?.['app.kubernetes.io/component'] === 'worker')
+      .filter((o) => o.kind === 'Deployment')
+      .map((d: any) => d.spec.replicas);
+    expect(replicas).toEqual([1, 1, 1, 1]);
     // Everything the overlay does not name stays as values.yaml has it.
     const ingress = objects.find((o) => o.kind === 'Ingress') as any;
     expect(ingress.spec.tls).toBeUndefined();
@@ -165,6 +243,24 @@ describe('todo-app Helm chart (real helm)', () => {
       requests: { cpu: '20m', memory: '32Mi' },
       limits: { cpu: '200m', memory: '128Mi' },
     });
+  });
+
+  it('values-dev.yaml keeps a worker that is switched off at 0 and never raises its sizes', async () => {
+    const chart = writeChart(makeConfig(CUSTOM_WORKERS));
+    const objects = await helmTemplate(chart, 'todo-app', ['-f', join(chart, 'values-dev.yaml')]);
+    const deployment = (name: string) =>
+      objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name) as any;
+    expect(deployment('audit-worker').spec.replicas).toBe(0);
+    expect(deployment('audit-worker').spec.template.spec.containers[0].resources).toEqual({
+      requests: { cpu: '10m', memory: '48Mi' },
+      limits: { cpu: '100m', memory: '128Mi' },
+    });
+    expect(deployment('recurring-worker').spec.replicas).toBe(1);
+    expect(deployment('notification-worker')).toBeUndefined();
+    // Only sizes change: topics, routes and the pub/sub component stay as values.yaml has them.
+    const fromValues = await helmTemplate(chart, 'todo-app');
+    const subs = (list: KubeObject[]) => list.filter((o) => o.kind === 'Subscription');
+    expect(subs(objects)).toEqual(subs(fromValues));
   });
 
   it('values-prod.yaml: HTTPS with HSTS and twice the scale-out ceiling, otherwise as phase apps', async () => {
@@ -187,7 +283,7 @@ describe('todo-app Helm chart (real helm)', () => {
       ingress: { host: 'todo.acme.dev', tls: { enabled: true } },
       apps: { frontend: { hpa: { maxReplicas: 6 } }, backend: { hpa: { maxReplicas: 6 } } },
     });
-    expectSameObjects(objects, appObjects(renderableConfig(prod), undefined));
+    expectSameObjects(objects, cliObjects(prod));
   });
 
   it('values-prod.yaml without ingress.host in the config names a placeholder host to replace', async () => {
@@ -233,6 +329,8 @@ describe('todo-app Helm chart in render --out', () => {
         'templates/ingress.yaml',
         'templates/service.yaml',
         'templates/serviceaccount.yaml',
+        'templates/subscriptions.yaml',
+        'templates/workers.yaml',
         'values-dev.yaml',
         'values-prod.yaml',
         'values.yaml',

@@ -2,7 +2,8 @@
 // infrastructure/helm/todo-app/. Templates, helpers, NOTES and README are static files shipped
 // in the package (templates/helm/todo-app/); Chart.yaml and the values files depend on the
 // config and the CLI version, so they are generated here. The chart describes the same
-// frontend and backend objects `phase apps` applies, for teams that deploy with Helm.
+// frontend and backend objects `phase apps` applies and the worker Deployments and Dapr
+// Subscriptions `phase workers` applies, for teams that deploy with Helm.
 import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Config } from '../../config/schema.js';
@@ -43,7 +44,9 @@ function chartYaml(config: Config): string {
   const chart = {
     apiVersion: 'v2',
     name: 'todo-app',
-    description: 'The Todo frontend and backend: Deployments, Services, HPAs and the Ingress',
+    description:
+      'The Todo frontend, backend and event workers: Deployments, Services, HPAs, the ' +
+      'Ingress and Dapr Subscriptions',
     type: 'application',
     version: cliVersion(),
     ...(appVersion ? { appVersion } : {}),
@@ -63,7 +66,7 @@ export function helmChartFiles(config: Config): RenderedFile[] {
       path: `${HELM_CHART_DIR}/values.yaml`,
       content: valuesYaml(
         chartValues(config),
-        `${generated}: the objects \`todo-infra phase apps\`\ndeploys, as chart values.`,
+        `${generated}: the objects \`todo-infra phase apps\` and\n\`phase workers\` deploy, as chart values.`,
         VALUE_NOTES,
       ),
     },

@@ -1,9 +1,10 @@
 // Values for the todo-app Helm chart (runbook T173–T175), computed from the same config and the
-// same helpers as the objects `phase apps` applies, so `helm template` with values.yaml yields
+// same helpers as the objects `phase apps` and `phase workers` apply, so `helm template` with values.yaml yields
 // those objects (test/phases/helm-chart.test.ts holds the two side by side). The overlays
 // only carry what they change; Helm merges them over values.yaml.
 import { Document, isMap, isScalar } from 'yaml';
 import type { Config } from '../../config/schema.js';
+import type { Resources } from '../../config/sections/common.js';
 import { TodoInfraError } from '../../core/errors.js';
 import { bytes, milliCpu } from '../base/quantity.js';
 import { DB_SECRET_KEY, DB_SECRET_NAME } from '../base/secrets.js';
@@ -13,6 +14,8 @@ import { DAPR_CONFIG_NAME } from './dapr.js';
 import { imageFor, type Component } from './images.js';
 import { APP_INGRESS_NAME } from './ingress.js';
 import { SERVICE_PORT } from './service.js';
+import { checkWorkers } from '../workers/subscriptions.js';
+import { enabledWorkers, workerImage } from '../workers/workload.js';
 
 export interface ImageValues {
   repository: string;
@@ -45,12 +48,36 @@ function componentValues(config: Config, c: Component) {
   };
 }
 
-/** values.yaml: what `phase apps` would deploy for this config. */
+/**
+ * The enabled workers keyed by Dapr app id. A map rather than a list because Helm replaces
+ * lists whole but merges maps, so the dev overlay can name just the sizes it changes.
+ */
+function workerValues(config: Config) {
+  // The phase refuses clashing app ids; keyed by id, a duplicate would vanish silently here.
+  checkWorkers(config);
+  return Object.fromEntries(
+    enabledWorkers(config).map((w) => [
+      w.appId,
+      {
+        replicas: w.replicas,
+        port: w.port,
+        resources: { requests: { ...w.resources.requests }, limits: { ...w.resources.limits } },
+        topics: [...w.topics],
+        route: w.route,
+      },
+    ]),
+  );
+}
+
+/** values.yaml: what `phase apps` and `phase workers` would deploy for this config. */
 export function chartValues(config: Config) {
   const { host, tls } = config.ingress;
   return {
     frontend: componentValues(config, 'frontend'),
     backend: componentValues(config, 'backend'),
+    // Every worker runs the one todo-worker image; they differ by app id, port and topics.
+    workerImage: splitImage(workerImage(config, undefined)),
+    workers: workerValues(config),
     service: { port: SERVICE_PORT },
     nodeArch: 'arm64',
     // The registry phase creates the pull secret; without it, render knows none to name.
@@ -61,6 +88,7 @@ export function chartValues(config: Config) {
       enabled: true,
       config: DAPR_CONFIG_NAME,
       logAsJson: config.dapr.logAsJson,
+      pubsubName: config.dapr.pubsubName,
       sidecar: {
         requests: { ...config.dapr.sidecar.requests },
         limits: { ...config.dapr.sidecar.limits },
@@ -76,41 +104,63 @@ export function chartValues(config: Config) {
   };
 }
 
+interface DevSize {
+  cpu: string;
+  memory: string;
+  cpuLimit: string;
+  memoryLimit: string;
+}
+
 /** The dev overlay's sizes; a config that already asks for less keeps its own figure. */
-const DEV_SIZES: Record<
-  Component,
-  { cpu: string; memory: string; cpuLimit: string; memoryLimit: string }
-> = {
+const DEV_SIZES: Record<Component, DevSize> = {
   frontend: { cpu: '50m', memory: '64Mi', cpuLimit: '200m', memoryLimit: '128Mi' },
   backend: { cpu: '50m', memory: '128Mi', cpuLimit: '250m', memoryLimit: '256Mi' },
+};
+
+/** Every worker's dev size: half the default requests, as a dev namespace sees few events. */
+const WORKER_DEV_SIZE: DevSize = {
+  cpu: '25m',
+  memory: '64Mi',
+  cpuLimit: '100m',
+  memoryLimit: '128Mi',
 };
 
 const smallerCpu = (a: string, b: string) => (milliCpu(a) <= milliCpu(b) ? a : b);
 const smallerMemory = (a: string, b: string) => (bytes(a) <= bytes(b) ? a : b);
 
+function smallResources(dev: DevSize, own: Resources) {
+  return {
+    requests: {
+      cpu: smallerCpu(dev.cpu, own.requests.cpu),
+      memory: smallerMemory(dev.memory, own.requests.memory),
+    },
+    limits: {
+      cpu: smallerCpu(dev.cpuLimit, own.limits.cpu),
+      memory: smallerMemory(dev.memoryLimit, own.limits.memory),
+    },
+  };
+}
+
 /**
  * values-dev.yaml: one pod per component and small requests, so a development namespace leaves
- * room for everything else on a single Always Free node. It never raises what the config asks.
+ * room for everything else on a single Always Free node. It never raises what the config asks:
+ * a worker switched off (replicas: 0) stays off.
  */
 export function devOverlay(config: Config) {
-  const small = (c: Component) => {
-    const dev = DEV_SIZES[c];
-    const own = config.apps[c].resources;
-    return {
-      resources: {
-        requests: {
-          cpu: smallerCpu(dev.cpu, own.requests.cpu),
-          memory: smallerMemory(dev.memory, own.requests.memory),
-        },
-        limits: {
-          cpu: smallerCpu(dev.cpuLimit, own.limits.cpu),
-          memory: smallerMemory(dev.memoryLimit, own.limits.memory),
-        },
+  const small = (c: Component) => ({
+    resources: smallResources(DEV_SIZES[c], config.apps[c].resources),
+    hpa: { minReplicas: 1, maxReplicas: 1 },
+  });
+  const workers = Object.fromEntries(
+    enabledWorkers(config).map((w) => [
+      w.appId,
+      {
+        replicas: Math.min(1, w.replicas),
+        resources: smallResources(WORKER_DEV_SIZE, w.resources),
       },
-      hpa: { minReplicas: 1, maxReplicas: 1 },
-    };
-  };
-  return { frontend: small('frontend'), backend: small('backend') };
+    ]),
+  );
+  return { frontend: small('frontend'), backend: small('backend'), workers };
 }
 
 /** Never above what the config schema accepts for apps.<component>.hpa.maxReplicas. */
@@ -151,11 +201,16 @@ export const VALUE_NOTES: Record<string, string> = {
     'to the HPA below, and spec.replicas stays unset so an upgrade never undoes its scaling.',
   'backend.replicas': 'As for the frontend.',
   'frontend.image': 'A digest, when set, pins the image and the tag is ignored.',
+  workerImage: 'The one image every event worker runs (registry.repositories.worker).',
+  workers:
+    'The event workers by Dapr app id (also the Deployment name). Each gets one Dapr Subscription\n' +
+    'per topic, scoped to it, on the pub/sub component dapr.pubsubName. replicas is the count:\n' +
+    'no HPA scales workers, as a Kafka partition feeds one member of a consumer group.',
   nodeArch: 'Always Free A1 workers are arm64, and so are the images the pipeline builds.',
   imagePullSecret:
     'Name of a kubernetes.io/dockerconfigjson Secret for a private registry (the registry\n' +
     'phase creates one named by registry.pullSecretName).',
-  serviceAccountPerWorkload: 'One token-less ServiceAccount per component.',
+  serviceAccountPerWorkload: 'One token-less ServiceAccount per component and per worker.',
   database: 'Where DATABASE_URL comes from; the chart references the Secret, never a value.',
   dapr: 'Ask Dapr to inject its sidecar; needs the Dapr control plane and its Configuration.',
   ingress: 'TLS needs host; the Secret named by tls.secretName must exist in the namespace.',

@@ -51,8 +51,8 @@ dapr.io/sidecar-seccomp-profile-type: RuntimeDefault
 {{- end }}
 
 {{/*
-The components this chart deploys. The event workers are not among them: they come with Dapr
-subscriptions and Kafka topics, which `todo-infra phase workers` manages.
+The components this chart deploys from their own values keys. The event workers are listed
+under .Values.workers instead, because their number and names come from the config.
 */}}
 {{- define "todo-app.components" -}}
 frontend backend
