@@ -66,7 +66,8 @@ export function helmChartFiles(config: Config): RenderedFile[] {
       path: `${HELM_CHART_DIR}/values.yaml`,
       content: valuesYaml(
         chartValues(config),
-        `${generated}: the objects \`todo-infra phase apps\` and\n\`phase workers\` deploy, as chart values.`,
+        `${generated}: the objects \`todo-infra phase apps\` and\n` +
+          '`phase workers` deploy, as chart values.',
         VALUE_NOTES,
       ),
     },

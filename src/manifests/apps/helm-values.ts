@@ -1,7 +1,7 @@
 // Values for the todo-app Helm chart (runbook T173–T175), computed from the same config and the
-// same helpers as the objects `phase apps` and `phase workers` apply, so `helm template` with values.yaml yields
-// those objects (test/phases/helm-chart.test.ts holds the two side by side). The overlays
-// only carry what they change; Helm merges them over values.yaml.
+// same helpers as the objects `phase apps` and `phase workers` apply, so `helm template` with
+// values.yaml yields those objects (test/phases/helm-chart.test.ts holds the two side by side).
+// The overlays only carry what they change; Helm merges them over values.yaml.
 import { Document, isMap, isScalar } from 'yaml';
 import type { Config } from '../../config/schema.js';
 import type { Resources } from '../../config/sections/common.js';
@@ -203,7 +203,8 @@ export const VALUE_NOTES: Record<string, string> = {
   'frontend.image': 'A digest, when set, pins the image and the tag is ignored.',
   workerImage: 'The one image every event worker runs (registry.repositories.worker).',
   workers:
-    'The event workers by Dapr app id (also the Deployment name). Each gets one Dapr Subscription\n' +
+    'The event workers by Dapr app id (also the Deployment name). Each gets one Dapr ' +
+    'Subscription\n' +
     'per topic, scoped to it, on the pub/sub component dapr.pubsubName. replicas is the count:\n' +
     'no HPA scales workers, as a Kafka partition feeds one member of a consumer group.',
   nodeArch: 'Always Free A1 workers are arm64, and so are the images the pipeline builds.',
