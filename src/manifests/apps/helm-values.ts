@@ -35,6 +35,14 @@ export function splitImage(ref: string): ImageValues {
   return { repository: ref, tag: '', digest: '' };
 }
 
+/**
+ * A fresh copy: the yaml library writes an object met twice as an anchor and an alias, which
+ * would make values.yaml depend on which config values happen to share an object.
+ */
+function copyResources(r: Resources): Resources {
+  return { requests: { ...r.requests }, limits: { ...r.limits } };
+}
+
 function componentValues(config: Config, c: Component) {
   const app = config.apps[c];
   return {
@@ -43,7 +51,7 @@ function componentValues(config: Config, c: Component) {
     replicas: app.replicas,
     port: app.port,
     appId: c,
-    resources: { requests: { ...app.resources.requests }, limits: { ...app.resources.limits } },
+    resources: copyResources(app.resources),
     hpa: { ...app.hpa },
   };
 }
@@ -61,7 +69,7 @@ function workerValues(config: Config) {
       {
         replicas: w.replicas,
         port: w.port,
-        resources: { requests: { ...w.resources.requests }, limits: { ...w.resources.limits } },
+        resources: copyResources(w.resources),
         topics: [...w.topics],
         route: w.route,
       },
@@ -89,10 +97,7 @@ export function chartValues(config: Config) {
       config: DAPR_CONFIG_NAME,
       logAsJson: config.dapr.logAsJson,
       pubsubName: config.dapr.pubsubName,
-      sidecar: {
-        requests: { ...config.dapr.sidecar.requests },
-        limits: { ...config.dapr.sidecar.limits },
-      },
+      sidecar: copyResources(config.dapr.sidecar),
     },
     ingress: {
       name: APP_INGRESS_NAME,
