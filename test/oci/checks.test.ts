@@ -5,7 +5,7 @@ import { configSchema, type Config } from '../../src/config/schema.js';
 import { memoryLogger } from '../../src/core/log.js';
 import { cloudChecks } from '../../src/oci/checks.js';
 import { nodesThatFit } from '../../src/oci/capacity.js';
-import { FAST_RETRY, newKey, setup, writeConfig, type Fixture } from './fixtures.ts';
+import { FAST_RETRY, setup, useUnknownKey, type Fixture } from './fixtures.ts';
 
 let fx: Fixture;
 beforeEach(async () => {
@@ -106,18 +106,7 @@ describe('cloudChecks', () => {
   });
 
   it('stops after rejected credentials: one failure, naming the profile', async () => {
-    const other = newKey();
-    const { writeFileSync } = await import('node:fs');
-    writeFileSync(fx.keyFile, other.privatePem, { mode: 0o600 });
-    writeConfig(fx.configFile, {
-      DEFAULT: {
-        tenancy: fx.sim.state.tenancyId,
-        user: fx.sim.state.userId,
-        fingerprint: other.fingerprint,
-        key_file: fx.keyFile,
-        region: 'eu-frankfurt-1',
-      },
-    });
+    useUnknownKey(fx);
     const out = await run(config());
     expect(out.map((o) => [o.id, o.ok])).toEqual([
       ['oci-config', true],

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../src/core/log.js';
 import { openSession, type OciSession } from '../../src/oci/clients.js';
-import { FAST_RETRY, newKey, setup, writeConfig, type Fixture } from './fixtures.ts';
+import { FAST_RETRY, setup, useUnknownKey, type Fixture } from './fixtures.ts';
 
 let fx: Fixture;
 let session: OciSession;
@@ -53,19 +53,7 @@ describe('OCI clients against the simulator', () => {
   });
 
   it('maps 401 from a key the service does not know to OCI_NOT_AUTHENTICATED naming the profile', async () => {
-    // A valid local key (fingerprint matches the file) that was never uploaded.
-    const other = newKey();
-    const { writeFileSync } = await import('node:fs');
-    writeFileSync(fx.keyFile, other.privatePem, { mode: 0o600 });
-    writeConfig(fx.configFile, {
-      DEFAULT: {
-        tenancy: fx.sim.state.tenancyId,
-        user: fx.sim.state.userId,
-        fingerprint: other.fingerprint,
-        key_file: fx.keyFile,
-        region: 'eu-frankfurt-1',
-      },
-    });
+    const other = useUnknownKey(fx);
     const s = openSession({
       configFile: fx.configFile,
       profile: 'DEFAULT',

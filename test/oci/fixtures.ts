@@ -101,3 +101,22 @@ export async function setup(): Promise<Fixture> {
 }
 
 export const FAST_RETRY = { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 };
+
+/**
+ * Replaces the profile's key with a valid one (its fingerprint matches the file) that was never
+ * uploaded, so the service answers 401 NotAuthenticated.
+ */
+export function useUnknownKey(fx: Fixture): TestKey {
+  const other = newKey();
+  writeFileSync(fx.keyFile, other.privatePem, { mode: 0o600 });
+  writeConfig(fx.configFile, {
+    DEFAULT: {
+      tenancy: fx.sim.state.tenancyId,
+      user: fx.sim.state.userId,
+      fingerprint: other.fingerprint,
+      key_file: fx.keyFile,
+      region: 'eu-frankfurt-1',
+    },
+  });
+  return other;
+}
